@@ -1,0 +1,24 @@
+// `npm run bench [lambda|console|sftp …]`: speed and memory figures, printed, never asserted.
+import { runConsoleBench } from './console';
+import { runLambdaBench } from './lambda';
+import { runSftpBench } from './sftp';
+
+const suites: Record<string, () => Promise<void>> = {
+  lambda: runLambdaBench,
+  console: runConsoleBench,
+  sftp: runSftpBench,
+};
+
+const requested = process.argv.slice(2);
+const unknown = requested.filter((name) => !(name in suites));
+if (unknown.length > 0) {
+  console.error(`Unknown bench ${unknown.join(', ')}; choose from ${Object.keys(suites).join(', ')}.`);
+  process.exit(2);
+}
+
+for (const name of requested.length > 0 ? requested : Object.keys(suites)) {
+  console.log(`\n## ${name}`);
+  const started = performance.now();
+  await suites[name]!();
+  console.log(`(${name} bench took ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+}
