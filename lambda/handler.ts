@@ -1,0 +1,89 @@
+// The identity-provider Lambda: Transfer calls it at every login. It reads the user's secret and
+// answers with the decision of lib/idp. It never throws at Transfer: every failure is `{}`.
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { decideLogin, readLoginEvent, type IdpResponse, type ReasonCode } from '../lib/idp/decide-login';
+import { DEFAULT_SECRET_PREFIX, secretName } from '../lib/secret/contract';
+
+export type { IdpEvent, IdpResponse } from '../lib/idp/decide-login';
+
+/** One JSON line per login: the decision and its reason, never a password, hash or secret value. */
+export type LoginLogRecord = {
+  level: 'info' | 'warn' | 'error';
+  event: 'login';
+  decision: 'allow' | 'deny';
+  reason: ReasonCode | 'SECRETS_MANAGER_ERROR' | 'INTERNAL_ERROR';
+  serverId: string | null;
+  username: string | null;
+  protocol: string | null;
+  sourceIp: string | null;
+  method: 'password' | 'publickey' | null;
+  latencyMs: number;
+  errorName?: string;
+};
+
+export type HandlerOptions = {
+  client?: Pick<SecretsManagerClient, 'send'>;
+  secretPrefix?: string;
+  log?: (record: LoginLogRecord) => void;
+  now?: () => Date;
+};
+
+function safeString(value: unknown, max = 256): string | null {
+  return typeof value === 'string' ? value.slice(0, max) : null;
+}
+
+const writeLog = (record: LoginLogRecord) => process.stdout.write(`${JSON.stringify(record)}\n`);
+
+export function createHandler(options: HandlerOptions = {}): (event: unknown) => Promise<IdpResponse> {
+  const client = options.client ?? new SecretsManagerClient({});
+  const prefix = options.secretPrefix ?? process.env.SECRET_PREFIX ?? DEFAULT_SECRET_PREFIX;
+  const log = options.log ?? writeLog;
+  const now = options.now ?? (() => new Date());
+
+  return async function handler(event: unknown): Promise<IdpResponse> {
+    const started = performance.now();
+    const raw = (typeof event === 'object' && event !== null ? event : {}) as Record<string, unknown>;
+    const base = {
+      event: 'login' as const,
+      serverId: safeString(raw.serverId, 64),
+      username: safeString(raw.username, 128),
+      protocol: safeString(raw.protocol, 8),
+      sourceIp: safeString(raw.sourceIp, 64),
+      method: typeof raw.password === 'string' && raw.password !== '' ? ('password' as const) : ('publickey' as const),
+    };
+    const finish = (decision: 'allow' | 'deny', reason: LoginLogRecord['reason'], level: LoginLogRecord['level'] = 'info', errorName?: string) => {
+      try {
+        log({ level, ...base, decision, reason, latencyMs: Math.round((performance.now() - started) * 1000) / 1000, ...(errorName ? { errorName } : {}) });
+      } catch {
+        // A broken logger must not turn into an error at Transfer.
+      }
+    };
+
+    try {
+      const login = readLoginEvent(event);
+      if (!login) {
+        finish('deny', 'INVALID_EVENT', 'warn');
+        return {};
+      }
+      let secretString: string | null;
+      try {
+        const result = await client.send(new GetSecretValueCommand({ SecretId: secretName(login.serverId, login.username, prefix) }));
+        secretString = result.SecretString ?? (result.SecretBinary ? Buffer.from(result.SecretBinary).toString('utf8') : null);
+      } catch (err) {
+        const name = err instanceof Error ? err.name : 'UnknownError';
+        if (name === 'ResourceNotFoundException') {
+          secretString = null;
+        } else {
+          finish('deny', 'SECRETS_MANAGER_ERROR', 'error', name);
+          return {};
+        }
+      }
+      const decision = await decideLogin(login, secretString, now());
+      finish(decision.allowed ? 'allow' : 'deny', decision.reason);
+      return decision.response;
+    } catch (err) {
+      finish('deny', 'INTERNAL_ERROR', 'error', err instanceof Error ? err.name : 'UnknownError');
+      return {};
+    }
+  };
+}

@@ -1,0 +1,165 @@
+// The login decision Transfer asks the identity-provider Lambda for: an event and the user's stored
+// secret in, the answer out. Pure (no AWS calls), so the Lambda, the local stack and the console's
+// preview all give the same answer.
+import {
+  PROTOCOLS,
+  ROLE_ARN_PATTERN,
+  SERVER_ID_PATTERN,
+  USERNAME_PATTERN,
+  lookup,
+  parseStoredSecret,
+  readExpiresAt,
+  readFlag,
+  readHomeDirectoryDetails,
+  readPosixProfile,
+  readPublicKeys,
+  storedPassword,
+  type PosixProfile,
+  type Protocol,
+} from '../secret/contract';
+import { ipInNetworks, parseCidrList } from '../secret/ip-network';
+import { constantTimeEqual, verifyPassword } from '../secret/password';
+
+export type IdpEvent = {
+  username?: unknown;
+  password?: unknown;
+  protocol?: unknown;
+  serverId?: unknown;
+  sourceIp?: unknown;
+};
+
+export type IdpAllowResponse = {
+  Role: string;
+  Policy?: string;
+  PosixProfile?: PosixProfile;
+  PublicKeys?: string[];
+  HomeDirectoryType?: 'LOGICAL' | 'PATH';
+  HomeDirectory?: string;
+  HomeDirectoryDetails?: string;
+};
+/** A refusal is exactly `{}`, whatever the reason. */
+export type IdpResponse = IdpAllowResponse | Record<string, never>;
+
+export type RefusalReason =
+  | 'INVALID_EVENT'
+  | 'USER_NOT_FOUND'
+  | 'SECRET_UNREADABLE'
+  | 'SECRET_INVALID'
+  | 'USER_DISABLED'
+  | 'USER_EXPIRED'
+  | 'SOURCE_IP_REFUSED'
+  | 'EMPTY_PASSWORD_NOT_SFTP'
+  | 'NO_PASSWORD_STORED'
+  | 'WRONG_PASSWORD'
+  | 'NO_PUBLIC_KEY_STORED'
+  | 'NO_ROLE';
+export type ReasonCode = 'PASSWORD_OK' | 'PUBLIC_KEYS_RETURNED' | RefusalReason;
+
+export type LoginEvent = {
+  username: string;
+  password: string;
+  protocol: Protocol;
+  serverId: string;
+  sourceIp: string | null;
+};
+
+export type LoginDecision =
+  | { allowed: true; reason: 'PASSWORD_OK' | 'PUBLIC_KEYS_RETURNED'; response: IdpAllowResponse }
+  | { allowed: false; reason: RefusalReason; response: Record<string, never> };
+
+function refuse(reason: RefusalReason): LoginDecision {
+  return { allowed: false, reason, response: {} };
+}
+
+/** Checks the event's shape; a user name with `/` or `..` can never name another secret. */
+export function readLoginEvent(event: unknown): LoginEvent | null {
+  if (typeof event !== 'object' || event === null) return null;
+  const { username, password, protocol, serverId, sourceIp } = event as IdpEvent;
+  if (typeof username !== 'string' || !USERNAME_PATTERN.test(username) || username.includes('..')) return null;
+  if (typeof serverId !== 'string' || !SERVER_ID_PATTERN.test(serverId)) return null;
+  if (typeof protocol !== 'string' || !(PROTOCOLS as readonly string[]).includes(protocol)) return null;
+  if (password !== undefined && password !== null && typeof password !== 'string') return null;
+  if (sourceIp !== undefined && sourceIp !== null && typeof sourceIp !== 'string') return null;
+  return {
+    username,
+    password: password ?? '',
+    protocol: protocol as Protocol,
+    serverId,
+    sourceIp: sourceIp ? sourceIp : null,
+  };
+}
+
+/** Decides a login against the user's SecretString (null when the secret does not exist). */
+export async function decideLogin(event: LoginEvent, secretString: string | null, now: Date = new Date()): Promise<LoginDecision> {
+  if (secretString === null) return refuse('USER_NOT_FOUND');
+  const parsed = parseStoredSecret(secretString);
+  if (!parsed.ok) return refuse('SECRET_INVALID');
+  const secret = parsed.secret;
+  const { protocol } = event;
+
+  if (readFlag(lookup(secret, 'Disabled', protocol))) return refuse('USER_DISABLED');
+
+  const expiresAt = lookup(secret, 'ExpiresAt', protocol);
+  if (expiresAt !== undefined && expiresAt !== null && expiresAt !== '') {
+    const expiry = readExpiresAt(expiresAt);
+    if (!expiry.ok) return refuse('SECRET_INVALID');
+    if (now.getTime() >= expiry.value.getTime()) return refuse('USER_EXPIRED');
+  }
+
+  const allowList = lookup(secret, 'AcceptedIpNetwork', protocol);
+  if (allowList !== undefined && allowList !== null && allowList !== '') {
+    if (typeof allowList !== 'string') return refuse('SECRET_INVALID');
+    const cidrs = parseCidrList(allowList);
+    if (!cidrs.ok) return refuse('SECRET_INVALID');
+    if (cidrs.cidrs.length > 0 && (event.sourceIp === null || !ipInNetworks(event.sourceIp, cidrs.cidrs))) {
+      return refuse('SOURCE_IP_REFUSED');
+    }
+  }
+
+  let publicKeys: string[] | undefined;
+  if (event.password !== '') {
+    const stored = storedPassword(secret, protocol);
+    if (!stored) return refuse('NO_PASSWORD_STORED');
+    const matches =
+      stored.kind === 'hash' ? await verifyPassword(event.password, stored.value) : constantTimeEqual(event.password, stored.value);
+    if (!matches) return refuse('WRONG_PASSWORD');
+  } else {
+    // An empty password means a key login, which only SFTP has: FTP/FTPS must never pass without one.
+    if (protocol !== 'SFTP') return refuse('EMPTY_PASSWORD_NOT_SFTP');
+    publicKeys = readPublicKeys(lookup(secret, 'PublicKey', protocol));
+    if (publicKeys.length === 0) return refuse('NO_PUBLIC_KEY_STORED');
+  }
+
+  const role = lookup(secret, 'Role', protocol);
+  if (typeof role !== 'string' || role.length < 20 || role.length > 2048 || !ROLE_ARN_PATTERN.test(role)) return refuse('NO_ROLE');
+  const response: IdpAllowResponse = { Role: role };
+
+  const policy = lookup(secret, 'Policy', protocol);
+  if (typeof policy === 'string' && policy !== '') response.Policy = policy;
+  else if (typeof policy === 'object' && policy !== null) response.Policy = JSON.stringify(policy);
+
+  const details = lookup(secret, 'HomeDirectoryDetails', protocol);
+  const homeDirectory = lookup(secret, 'HomeDirectory', protocol);
+  if (details !== undefined && details !== null && details !== '') {
+    const mappings = readHomeDirectoryDetails(details);
+    if (!mappings.ok) return refuse('SECRET_INVALID');
+    // A stored JSON string goes back untouched, byte for byte as AWS's sample Lambda returns it.
+    response.HomeDirectoryDetails = typeof details === 'string' ? details : JSON.stringify(mappings.value);
+    response.HomeDirectoryType = 'LOGICAL';
+  } else if (typeof homeDirectory === 'string' && homeDirectory !== '') {
+    response.HomeDirectory = homeDirectory;
+  }
+
+  const posix = lookup(secret, 'PosixProfile', protocol);
+  if (posix !== undefined && posix !== null && posix !== '') {
+    const profile = readPosixProfile(posix);
+    if (!profile.ok) return refuse('SECRET_INVALID');
+    response.PosixProfile = profile.value;
+  }
+
+  if (publicKeys) {
+    response.PublicKeys = publicKeys;
+    return { allowed: true, reason: 'PUBLIC_KEYS_RETURNED', response };
+  }
+  return { allowed: true, reason: 'PASSWORD_OK', response };
+}
