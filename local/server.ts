@@ -1,0 +1,228 @@
+// The embedded local stack: Secrets Manager, Transfer, EFS, IAM and CloudWatch Logs on loopback,
+// speaking each service's wire protocol so the real AWS SDK and CLI work against it unchanged.
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { AwsError } from './errors';
+import { parseFaults, pickFault, type FaultSpec } from './faults';
+import { seedDemoData } from './seed';
+import { handleEfs } from './services/efs';
+import { handleIam, iamErrorXml } from './services/iam';
+import { logsOperations } from './services/logs';
+import { secretsManagerOperations } from './services/secrets-manager';
+import { identityProviderFor, transferOperations } from './services/transfer';
+import type { Operations, ServiceContext } from './services/types';
+import { Store } from './store';
+
+export type LocalStackOptions = {
+  host?: string;
+  port?: number;
+  dataDir: string;
+  seed?: boolean;
+  faults?: string | FaultSpec;
+  sftp?: boolean;
+  sftpPort?: number;
+  /** Where request and login lines go; silent by default in tests. */
+  log?: (line: Record<string, unknown>) => void;
+};
+
+export type SftpServerOptions = {
+  host: string;
+  port: number;
+  serverId: string;
+  hostKeyPath: string;
+  efsRoot: string;
+  authenticationMethods: 'PASSWORD' | 'PUBLIC_KEY' | 'PUBLIC_KEY_OR_PASSWORD' | 'PUBLIC_KEY_AND_PASSWORD';
+  authenticate(event: Record<string, unknown>): Promise<Record<string, unknown>>;
+  log?: (line: Record<string, unknown>) => void;
+};
+export type StartSftpServer = (options: SftpServerOptions) => Promise<{ port: number; close(): Promise<void> }>;
+
+export type LocalStack = {
+  endpoint: string;
+  port: number;
+  dataDir: string;
+  store: Store;
+  sftpEndpoints: { serverId: string; port: number }[];
+  close(): Promise<void>;
+};
+
+const JSON_SERVICES: Record<string, { operations: Operations; serverError: string; throttle: string }> = {
+  secretsmanager: { operations: secretsManagerOperations, serverError: 'InternalServiceError', throttle: 'ThrottlingException' },
+  TransferService: { operations: transferOperations, serverError: 'ServiceUnavailableException', throttle: 'ThrottlingException' },
+  Logs_20140328: { operations: logsOperations, serverError: 'ServiceUnavailableException', throttle: 'ThrottlingException' },
+};
+
+function readBody(req: IncomingMessage, limit = 10 * 1024 * 1024): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new AwsError('RequestEntityTooLarge', 'Request body too large', 413));
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** The region the caller signed for, from the SigV4 credential scope (signatures are not checked). */
+function signedRegion(req: IncomingMessage, fallback: string): string {
+  const match = /Credential=[^/]+\/\d{8}\/([a-z0-9-]+)\//.exec(req.headers.authorization ?? '');
+  return match?.[1] ?? fallback;
+}
+
+function send(res: ServerResponse, status: number, contentType: string, body: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body), ...headers });
+  res.end(body);
+}
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const host = options.host ?? '127.0.0.1';
+  const dataDir = path.resolve(options.dataDir);
+  const store = new Store(dataDir);
+  const faults = typeof options.faults === 'string' ? parseFaults(options.faults) : options.faults ?? parseFaults('');
+  const log = options.log ?? (() => undefined);
+  const isNew = store.isNew;
+
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 4566, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const endpoint = `http://${host}:${port}`;
+  const baseContext = (region: string): ServiceContext => ({ store, region, endpoint, logLogin: (record) => log({ source: 'idp', ...(record as object) }) });
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    void handle(req, res);
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = randomUUID();
+    const url = new URL(req.url ?? '/', endpoint);
+    const target = req.headers['x-amz-target'];
+    const region = signedRegion(req, store.state.region);
+    const ctx = baseContext(region);
+    try {
+      const body = await readBody(req);
+      if (typeof target === 'string') {
+        const [prefix = '', operationName = ''] = target.split('.');
+        const service = JSON_SERVICES[prefix];
+        const operation = service?.operations[operationName];
+        if (!service || !operation) throw new AwsError('UnknownOperationException', `The local stack does not implement ${target}.`);
+        await applyFault(operationName, service.throttle, service.serverError);
+        let input: Record<string, unknown>;
+        try {
+          input = body === '' ? {} : (JSON.parse(body) as Record<string, unknown>);
+        } catch {
+          throw new AwsError('SerializationException', 'The request body is not valid JSON.');
+        }
+        const output = await operation.handler(input, ctx);
+        if (operation.mutates) await store.commit();
+        log({ source: 'aws', operation: target, status: 200 });
+        send(res, 200, 'application/x-amz-json-1.1', JSON.stringify(output ?? {}), { 'x-amzn-RequestId': requestId });
+        return;
+      }
+      if (url.pathname.startsWith('/2015-02-01/')) {
+        const operationName = url.pathname.endsWith('/access-points') ? 'DescribeAccessPoints' : 'DescribeFileSystems';
+        await applyFault(operationName, 'ThrottlingException', 'InternalServerError');
+        const out = handleEfs(store.state, { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams });
+        log({ source: 'aws', operation: `efs.${operationName}`, status: out.status });
+        send(res, out.status, 'application/json', JSON.stringify(out.body), { 'x-amzn-RequestId': requestId });
+        return;
+      }
+      if (req.method === 'POST' && /Action=/.test(body)) {
+        const params = new URLSearchParams(body);
+        try {
+          await applyFault(params.get('Action') ?? '', 'Throttling', 'ServiceFailure');
+          const xml = handleIam(store.state, params, requestId);
+          log({ source: 'aws', operation: `iam.${params.get('Action')}`, status: 200 });
+          send(res, 200, 'text/xml', xml, { 'x-amzn-RequestId': requestId });
+        } catch (err) {
+          const error = err instanceof AwsError ? err : new AwsError('ServiceFailure', 'Internal error', 500);
+          send(res, error.status, 'text/xml', iamErrorXml(error, requestId), { 'x-amzn-RequestId': requestId });
+        }
+        return;
+      }
+      if (req.method === 'GET' && url.pathname === '/health') {
+        send(res, 200, 'application/json', JSON.stringify({ status: 'ok' }));
+        return;
+      }
+      throw new AwsError('UnknownOperationException', 'The local stack could not tell which AWS service this request is for.', 404);
+    } catch (err) {
+      const error = err instanceof AwsError ? err : new AwsError('InternalFailure', 'The local stack failed to handle the request.', 500);
+      if (!(err instanceof AwsError)) log({ source: 'aws', level: 'error', error: err instanceof Error ? err.message : String(err) });
+      const isRest = url.pathname.startsWith('/2015-02-01/');
+      const payload = isRest ? { ErrorCode: error.code, Message: error.message } : { __type: error.code, Message: error.message, message: error.message, ...error.extra };
+      if (!res.headersSent) {
+        send(res, error.status, isRest ? 'application/json' : 'application/x-amz-json-1.1', JSON.stringify(payload), {
+          'x-amzn-RequestId': requestId,
+          'x-amzn-ErrorType': error.code,
+        });
+      }
+    }
+  }
+
+  async function applyFault(operation: string, throttleCode: string, serverErrorCode: string): Promise<void> {
+    const fault = pickFault(faults, operation);
+    if (fault.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
+    if (fault.kind === 'throttle') throw new AwsError(throttleCode, 'Rate exceeded', 400);
+    if (fault.kind === 'error') throw new AwsError(serverErrorCode, 'The local stack injected a service error (LOCAL_AWS_FAULTS).', 500);
+  }
+
+  if (isNew && options.seed !== false) await seedDemoData(store, baseContext(store.state.region));
+  else if (isNew) await store.commit();
+
+  const sftpEndpoints: { serverId: string; port: number; close(): Promise<void> }[] = [];
+  if (options.sftp) {
+    const sftpModule = path.join(import.meta.dirname, 'sftp', 'server.ts');
+    if (existsSync(sftpModule)) {
+      // Loaded by path so the stack runs before (and without) the SFTP module.
+      const { startSftpServer } = (await import(pathToFileURL(sftpModule).href)) as { startSftpServer: StartSftpServer };
+      let nextPort = options.sftpPort ?? Number(process.env.LOCAL_SFTP_PORT ?? 2222);
+      const authenticate = identityProviderFor(baseContext(store.state.region));
+      for (const transferServer of store.state.servers.filter((s) => s.Protocols.includes('SFTP') && s.IdentityProviderType === 'AWS_LAMBDA')) {
+        const started = await startSftpServer({
+          host,
+          port: nextPort === 0 ? 0 : nextPort++,
+          serverId: transferServer.ServerId,
+          hostKeyPath: path.join(dataDir, 'sftp', transferServer.ServerId, 'host_key'),
+          efsRoot: path.join(dataDir, 'efs'),
+          authenticationMethods: (transferServer.IdentityProviderDetails?.SftpAuthenticationMethods ??
+            'PUBLIC_KEY_OR_PASSWORD') as SftpServerOptions['authenticationMethods'],
+          authenticate: async (event) => (await authenticate(event)) as Record<string, unknown>,
+          log: (line) => log({ source: 'sftp', serverId: transferServer.ServerId, ...line }),
+        });
+        transferServer.Tags = [
+          ...transferServer.Tags.filter((tag) => tag.Key !== 'transfer-desk:local-endpoint'),
+          { Key: 'transfer-desk:local-endpoint', Value: `${host}:${started.port}` },
+        ];
+        sftpEndpoints.push({ serverId: transferServer.ServerId, ...started });
+      }
+      await store.commit();
+    }
+  }
+
+  return {
+    endpoint,
+    port,
+    dataDir,
+    store,
+    sftpEndpoints: sftpEndpoints.map(({ serverId, port: p }) => ({ serverId, port: p })),
+    async close() {
+      await Promise.all(sftpEndpoints.map((s) => s.close()));
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await store.settle();
+    },
+  };
+}

@@ -1,0 +1,156 @@
+// CloudWatch Logs (awsJson1_1, `Logs_20140328.<Operation>`): enough for the console's audit trail.
+import { randomUUID } from 'node:crypto';
+import { AwsError, invalidParameter } from '../errors';
+import type { LogEvent, LogGroupRecord, State } from '../store';
+import type { Operations, ServiceContext } from './types';
+
+type Input = Record<string, unknown>;
+
+function requireName(input: Input, key: string): string {
+  const value = input[key];
+  if (typeof value !== 'string' || value.length < 1 || value.length > 512) {
+    throw invalidParameter(`1 validation error detected: Value at '${key}' failed to satisfy constraint: Member must have length between 1 and 512`);
+  }
+  return value;
+}
+
+function group(state: State, name: string): LogGroupRecord {
+  const found = state.logGroups[name];
+  if (!found) throw new AwsError('ResourceNotFoundException', 'The specified log group does not exist.');
+  return found;
+}
+
+type Matcher = (message: string) => boolean;
+
+function jsonPath(value: unknown, path: string[]): unknown {
+  return path.reduce<unknown>((current, key) => (current && typeof current === 'object' ? (current as Record<string, unknown>)[key] : undefined), value);
+}
+
+/** The filter-pattern forms the console uses: terms, "quoted phrases", ?alternatives, -exclusions, and `{ $.a = "b" && … }`. */
+export function compileFilterPattern(pattern: string): Matcher {
+  const text = pattern.trim();
+  if (text === '') return () => true;
+  if (text.startsWith('{') && text.endsWith('}')) {
+    const clauses = text.slice(1, -1).split('&&').map((clause) => {
+      const match = /^\s*\$\.([\w.]+)\s*(=|!=)\s*(?:"((?:[^"\\]|\\.)*)"|([^\s"]+))\s*$/.exec(clause);
+      if (!match) throw invalidParameter('Invalid filter pattern');
+      const [, path = '', op, quoted, bare] = match;
+      const expected = quoted ?? bare ?? '';
+      const prefix = expected.endsWith('*');
+      const wanted = prefix ? expected.slice(0, -1) : expected;
+      return (message: string) => {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(message);
+        } catch {
+          return false;
+        }
+        const actual = jsonPath(parsed, path.split('.'));
+        const actualText = actual === undefined || actual === null ? undefined : String(actual);
+        const equal = actualText !== undefined && (prefix ? actualText.startsWith(wanted) : actualText === wanted);
+        return op === '=' ? equal : !equal;
+      };
+    });
+    return (message) => clauses.every((clause) => clause(message));
+  }
+  const tokens = [...text.matchAll(/([?-]?)(?:"((?:[^"\\]|\\.)*)"|(\S+))/g)].map((m) => ({ mode: m[1] ?? '', term: m[2] ?? m[3] ?? '' }));
+  const required = tokens.filter((t) => t.mode === '').map((t) => t.term);
+  const optional = tokens.filter((t) => t.mode === '?').map((t) => t.term);
+  const excluded = tokens.filter((t) => t.mode === '-').map((t) => t.term);
+  return (message) =>
+    required.every((term) => message.includes(term)) &&
+    (optional.length === 0 || optional.some((term) => message.includes(term))) &&
+    !excluded.some((term) => message.includes(term));
+}
+
+function token(n: number): string {
+  return Buffer.from(String(n)).toString('base64url');
+}
+
+export const logsOperations: Operations = {
+  CreateLogGroup: {
+    mutates: true,
+    handler(input: Input, ctx: ServiceContext) {
+      const name = requireName(input, 'logGroupName');
+      const state = ctx.store.state;
+      if (state.logGroups[name]) throw new AwsError('ResourceAlreadyExistsException', 'The specified log group already exists');
+      state.logGroups[name] = { logGroupName: name, creationTime: Date.now(), streams: {} };
+      return {};
+    },
+  },
+
+  CreateLogStream: {
+    mutates: true,
+    handler(input: Input, ctx: ServiceContext) {
+      const g = group(ctx.store.state, requireName(input, 'logGroupName'));
+      const stream = requireName(input, 'logStreamName');
+      if (g.streams[stream]) throw new AwsError('ResourceAlreadyExistsException', 'The specified log stream already exists');
+      g.streams[stream] = { creationTime: Date.now(), events: [] };
+      return {};
+    },
+  },
+
+  DescribeLogGroups: {
+    handler(input: Input, ctx: ServiceContext) {
+      const prefix = typeof input.logGroupNamePrefix === 'string' ? input.logGroupNamePrefix : '';
+      const groups = Object.values(ctx.store.state.logGroups).filter((g) => g.logGroupName.startsWith(prefix)).sort((a, b) => a.logGroupName.localeCompare(b.logGroupName));
+      const start = typeof input.nextToken === 'string' ? Number(Buffer.from(input.nextToken, 'base64url').toString()) : 0;
+      const limit = typeof input.limit === 'number' ? input.limit : 50;
+      return {
+        logGroups: groups.slice(start, start + limit).map((g) => ({
+          logGroupName: g.logGroupName,
+          creationTime: g.creationTime,
+          arn: `arn:aws:logs:${ctx.region}:${ctx.store.state.accountId}:log-group:${g.logGroupName}:*`,
+          storedBytes: Object.values(g.streams).reduce((n, s) => n + s.events.reduce((m, e) => m + e.message.length, 0), 0),
+        })),
+        ...(start + limit < groups.length ? { nextToken: token(start + limit) } : {}),
+      };
+    },
+  },
+
+  PutLogEvents: {
+    mutates: true,
+    handler(input: Input, ctx: ServiceContext) {
+      const g = group(ctx.store.state, requireName(input, 'logGroupName'));
+      const streamName = requireName(input, 'logStreamName');
+      const stream = g.streams[streamName];
+      if (!stream) throw new AwsError('ResourceNotFoundException', 'The specified log stream does not exist.');
+      const events = input.logEvents;
+      if (!Array.isArray(events) || events.length < 1 || events.length > 10_000) throw invalidParameter('logEvents must hold 1 to 10000 events.');
+      const incoming: LogEvent[] = events.map((event) => {
+        const { timestamp, message } = (event ?? {}) as Record<string, unknown>;
+        if (typeof timestamp !== 'number' || typeof message !== 'string' || message.length < 1) throw invalidParameter('Each log event needs a timestamp and a non-empty message.');
+        return { timestamp, message, ingestionTime: Date.now(), eventId: randomUUID().replace(/-/g, '') };
+      });
+      for (let i = 1; i < incoming.length; i++) {
+        if (incoming[i]!.timestamp < incoming[i - 1]!.timestamp) throw invalidParameter('Log events in a single PutLogEvents request must be in chronological order.');
+      }
+      stream.events.push(...incoming);
+      return { nextSequenceToken: token(stream.events.length) };
+    },
+  },
+
+  FilterLogEvents: {
+    handler(input: Input, ctx: ServiceContext) {
+      const g = group(ctx.store.state, requireName(input, 'logGroupName'));
+      const names = Array.isArray(input.logStreamNames) ? (input.logStreamNames as string[]) : null;
+      const namePrefix = typeof input.logStreamNamePrefix === 'string' ? input.logStreamNamePrefix : null;
+      if (names && namePrefix !== null) throw invalidParameter('You cannot specify both logStreamNames and logStreamNamePrefix.');
+      const startTime = typeof input.startTime === 'number' ? input.startTime : -Infinity;
+      const endTime = typeof input.endTime === 'number' ? input.endTime : Infinity;
+      const matches = compileFilterPattern(typeof input.filterPattern === 'string' ? input.filterPattern : '');
+      const all = Object.entries(g.streams)
+        .filter(([name]) => (names ? names.includes(name) : namePrefix === null || name.startsWith(namePrefix)))
+        .flatMap(([logStreamName, stream]) => stream.events.map((event) => ({ logStreamName, ...event })))
+        .filter((event) => event.timestamp >= startTime && event.timestamp <= endTime && matches(event.message))
+        .sort((a, b) => a.timestamp - b.timestamp || a.ingestionTime - b.ingestionTime);
+      const start = typeof input.nextToken === 'string' ? Number(Buffer.from(input.nextToken, 'base64url').toString()) : 0;
+      const limit = typeof input.limit === 'number' ? Math.min(Math.max(input.limit, 1), 10_000) : 10_000;
+      return {
+        events: all.slice(start, start + limit),
+        searchedLogStreams: [],
+        ...(start + limit < all.length ? { nextToken: token(start + limit) } : {}),
+      };
+    },
+  },
+};
