@@ -1,0 +1,145 @@
+// The Lambda over the wire: the real SDK client against the local stack's Secrets Manager on loopback.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { createHandler, type LoginLogRecord } from '@/lambda/handler';
+import { buildLambda, bundlePath } from '@/lambda/build';
+import { startLocalStack, type LocalStack } from '@/local/server';
+import { ED25519 } from '../fixtures/keys';
+
+const SERVER = 's-1a2b3c4d5e6f70819';
+const ROLE = 'arn:aws:iam::123456789012:role/TransferEFSRole';
+// The shape the seed blog stores: every value a string, PosixProfile and HomeDirectoryDetails as JSON text.
+const SEED_SECRET = {
+  Password: 'MySecretPassword1',
+  Role: ROLE,
+  PosixProfile: '{"Uid": 1001, "Gid": 1001}',
+  HomeDirectoryDetails: '[{"Entry": "/", "Target": "/fs-0123456789abcdef0/user1"}]',
+};
+// What AWS's sample Lambda answers for it: the stored strings untouched, PosixProfile parsed.
+const SAMPLE_ANSWER = {
+  Role: ROLE,
+  HomeDirectoryDetails: SEED_SECRET.HomeDirectoryDetails,
+  HomeDirectoryType: 'LOGICAL',
+  PosixProfile: { Uid: 1001, Gid: 1001 },
+};
+
+let stack: LocalStack;
+let dataDir: string;
+let client: SecretsManagerClient;
+const logs: LoginLogRecord[] = [];
+let handler: ReturnType<typeof createHandler>;
+
+async function createUser(username: string, secret: Record<string, unknown>): Promise<void> {
+  await client.send(new CreateSecretCommand({ Name: `aws/transfer/${SERVER}/${username}`, SecretString: JSON.stringify(secret) }));
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(tmpdir(), 'lambda-wire-'));
+  stack = await startLocalStack({ port: 0, dataDir, seed: false });
+  client = new SecretsManagerClient({ endpoint: stack.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  handler = createHandler({ client, log: (record) => logs.push(record) });
+  await createUser('seeduser', SEED_SECRET);
+  await createUser('keyuser', { PublicKey: ED25519.line, Role: ROLE, HomeDirectory: '/fs-0123456789abcdef0/keyuser', PosixProfile: '{"Uid": 1002, "Gid": 1002}' });
+});
+
+afterAll(async () => {
+  await stack.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const login = (username: string, password?: string, extra: Record<string, unknown> = {}) =>
+  handler({ username, ...(password === undefined ? {} : { password }), protocol: 'SFTP', serverId: SERVER, sourceIp: '127.0.0.1', ...extra });
+
+describe('the Lambda against Secrets Manager on loopback', () => {
+  it('authenticates the seed blog secret exactly as AWS sample Lambda answers', async () => {
+    expect(await login('seeduser', 'MySecretPassword1')).toEqual(SAMPLE_ANSWER);
+  });
+
+  it('answers a key login with the stored key', async () => {
+    expect(await login('keyuser', '')).toEqual({
+      Role: ROLE,
+      HomeDirectory: '/fs-0123456789abcdef0/keyuser',
+      PosixProfile: { Uid: 1002, Gid: 1002 },
+      PublicKeys: [ED25519.line],
+    });
+  });
+
+  it('refuses wrong passwords and unknown users with {}', async () => {
+    expect(await login('seeduser', 'wrong')).toEqual({});
+    expect(await login('nobody', 'whatever')).toEqual({});
+  });
+
+  it('refuses hostile events without throwing', async () => {
+    for (const event of [null, 'text', 42, {}, { username: '../seeduser', serverId: SERVER, protocol: 'SFTP', password: 'x' }, { username: 'seeduser', serverId: SERVER, protocol: 'SFTP', password: { $ne: 1 } }]) {
+      expect(await handler(event)).toEqual({});
+    }
+  });
+
+  it('logs one JSON line per login with the decision, and never a secret value', async () => {
+    logs.length = 0;
+    await login('seeduser', 'MySecretPassword1');
+    await login('seeduser', 'a-wrong-guess');
+    expect(logs).toHaveLength(2);
+    expect(logs[0]).toMatchObject({ decision: 'allow', reason: 'PASSWORD_OK', serverId: SERVER, username: 'seeduser', protocol: 'SFTP', sourceIp: '127.0.0.1' });
+    expect(logs[1]).toMatchObject({ decision: 'deny', reason: 'WRONG_PASSWORD' });
+    expect(typeof logs[0]!.latencyMs).toBe('number');
+    const text = JSON.stringify(logs);
+    for (const secret of ['MySecretPassword1', 'a-wrong-guess', ROLE]) expect(text).not.toContain(secret);
+  });
+
+  it('refuses with {} when Secrets Manager fails, and says so in the log', async () => {
+    const failing = await startLocalStack({ port: 0, dataDir: mkdtempSync(path.join(tmpdir(), 'lambda-faults-')), seed: false, faults: 'error=1,ops=GetSecretValue' });
+    try {
+      const records: LoginLogRecord[] = [];
+      const broken = createHandler({
+        client: new SecretsManagerClient({ endpoint: failing.endpoint, region: 'us-east-1', credentials: { accessKeyId: 't', secretAccessKey: 't' }, maxAttempts: 1 }),
+        log: (record) => records.push(record),
+      });
+      expect(await broken({ username: 'seeduser', password: 'MySecretPassword1', protocol: 'SFTP', serverId: SERVER, sourceIp: '127.0.0.1' })).toEqual({});
+      expect(records[0]).toMatchObject({ decision: 'deny', reason: 'SECRETS_MANAGER_ERROR', level: 'error' });
+    } finally {
+      await failing.close();
+      rmSync(failing.dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the bundle', () => {
+  it('builds one ES module under 1 MiB zipped that answers like the source handler', async () => {
+    const { zipBytes } = await buildLambda();
+    expect(zipBytes).toBeLessThan(1024 * 1024);
+    process.env.AWS_ENDPOINT_URL = stack.endpoint;
+    process.env.AWS_REGION = 'us-east-1';
+    process.env.AWS_ACCESS_KEY_ID = 'test';
+    process.env.AWS_SECRET_ACCESS_KEY = 'test';
+    const bundled = (await import(`${pathToFileURL(bundlePath).href}?t=${Date.now()}`)) as { handler: (event: unknown) => Promise<unknown> };
+    const event = { username: 'seeduser', password: 'MySecretPassword1', protocol: 'SFTP', serverId: SERVER, sourceIp: '127.0.0.1' };
+    expect(await bundled.handler(event)).toEqual(await handler(event));
+    expect(await bundled.handler({ ...event, password: 'nope' })).toEqual({});
+  }, 60_000);
+});
+
+describe('the CloudFormation template', () => {
+  const intrinsic = (tag: string, collection?: 'seq' | 'map') => ({ tag, ...(collection ? { collection } : {}), resolve: (value: unknown) => ({ [tag]: value }) });
+  const template = parse(readFileSync(path.join(import.meta.dirname, '../../lambda/template.yaml'), 'utf8'), {
+    customTags: [intrinsic('!Ref'), intrinsic('!Sub'), intrinsic('!GetAtt'), intrinsic('!If', 'seq'), intrinsic('!Not', 'seq'), intrinsic('!Equals', 'seq')],
+  }) as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+
+  it('lets the function read only aws/transfer/* secrets', () => {
+    const role = template.Resources.ExecutionRole!.Properties as { Policies: { PolicyDocument: { Statement: { Action: string; Resource: unknown }[] } }[] };
+    const statement = role.Policies[0]!.PolicyDocument.Statement[0]!;
+    expect(statement.Action).toBe('secretsmanager:GetSecretValue');
+    expect(JSON.stringify(statement.Resource)).toContain(':secret:aws/transfer/*');
+  });
+
+  it('lets only transfer.amazonaws.com invoke it, scoped to the server ARN', () => {
+    const permission = template.Resources.TransferInvokePermission!;
+    expect(permission.Type).toBe('AWS::Lambda::Permission');
+    expect(permission.Properties).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'transfer.amazonaws.com', SourceArn: { '!Ref': 'TransferServerArn' } });
+  });
+});
