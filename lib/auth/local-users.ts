@@ -1,0 +1,55 @@
+// Local console accounts (the embedded default): a JSON file of users with argon2id hashes.
+// Production sign-in uses OIDC instead (lib/auth/options.ts).
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { generatePassword, hashPassword, verifyPassword } from '../secret/password';
+import { isRole, type Role } from './roles';
+
+export type LocalUser = { username: string; role: Role; passwordHash: string };
+type LocalUsersFile = { users: LocalUser[] };
+
+export function consoleUsersFile(): string {
+  return process.env.CONSOLE_USERS_FILE ?? path.join(process.env.LOCAL_AWS_DATA ?? '.local-aws', 'console-users.json');
+}
+
+export async function readLocalUsers(file = consoleUsersFile()): Promise<LocalUser[]> {
+  if (!existsSync(file)) return [];
+  const parsed = JSON.parse(await readFile(file, 'utf8')) as Partial<LocalUsersFile>;
+  return (parsed.users ?? []).filter(
+    (u): u is LocalUser => typeof u?.username === 'string' && isRole(u.role) && typeof u.passwordHash === 'string',
+  );
+}
+
+async function writeLocalUsers(file: string, users: LocalUser[]): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, `${JSON.stringify({ users }, null, 2)}\n`, { mode: 0o600 });
+  await rename(temp, file);
+}
+
+/** Adds a user, or replaces the password and role of an existing one. */
+export async function addLocalUser(file: string, user: { username: string; role: Role; password: string }): Promise<void> {
+  const users = (await readLocalUsers(file)).filter((u) => u.username !== user.username);
+  users.push({ username: user.username, role: user.role, passwordHash: await hashPassword(user.password) });
+  await writeLocalUsers(file, users);
+}
+
+/** Creates `admin` with a generated password when the file has no admin; the caller shows it once. */
+export async function ensureBootstrapAdmin(file = consoleUsersFile()): Promise<{ username: string; password: string } | null> {
+  const users = await readLocalUsers(file);
+  if (users.some((u) => u.role === 'admin')) return null;
+  const password = generatePassword();
+  await addLocalUser(file, { username: 'admin', role: 'admin', password });
+  return { username: 'admin', password };
+}
+
+// Unknown user names are checked against this hash too, so a sign-in takes as long whether the
+// name exists or not.
+const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$1qE7CZ0K0N0z1m3Hj0s3oFQJv3tYbQfQe2vJrj5y3ZI';
+
+export async function verifyLocalUser(username: string, password: string, file = consoleUsersFile()): Promise<{ username: string; role: Role } | null> {
+  const user = (await readLocalUsers(file)).find((u) => u.username === username);
+  const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+  return user && ok ? { username: user.username, role: user.role } : null;
+}

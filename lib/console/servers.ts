@@ -1,0 +1,94 @@
+// Transfer servers as the console shows them: plain objects, with whether the console can manage them.
+import 'server-only';
+import { DescribeServerCommand, ListServersCommand, type DescribedServer } from '@aws-sdk/client-transfer';
+import { ListSecretsCommand } from '@aws-sdk/client-secrets-manager';
+import { aws } from '../aws/clients';
+import { DEFAULT_SECRET_PREFIX } from '../secret/contract';
+
+export type ServerSummary = {
+  serverId: string;
+  name: string | null;
+  arn: string;
+  state: string;
+  endpointType: string;
+  domain: 'EFS' | 'S3';
+  identityProviderType: string;
+  protocols: string[];
+  sftpAuthenticationMethods: string | null;
+  userCount: number | null;
+  manageable: boolean;
+  readOnlyReason: string | null;
+  localEndpoint: string | null;
+};
+
+export const secretPrefix = () => process.env.SECRET_PREFIX ?? DEFAULT_SECRET_PREFIX;
+
+function readOnlyReason(type: string): string | null {
+  if (type === 'AWS_LAMBDA') return null;
+  if (type === 'SERVICE_MANAGED') return 'Users of a service-managed server live in Transfer itself, not in Secrets Manager; manage them in the Transfer console.';
+  if (type === 'API_GATEWAY') return 'This server authenticates through API Gateway; Transfer Desk manages Lambda-backed servers only.';
+  return 'This server authenticates through AWS Directory Service; manage its users in the directory.';
+}
+
+/** Counts a Lambda server's users from Secrets Manager (Transfer reports none for custom providers). */
+async function countUsers(serverId: string): Promise<number> {
+  let count = 0;
+  let NextToken: string | undefined;
+  do {
+    const page = await aws().secretsManager.send(new ListSecretsCommand({ Filters: [{ Key: 'name', Values: [`${secretPrefix()}${serverId}/`] }], MaxResults: 100, NextToken }));
+    count += page.SecretList?.length ?? 0;
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return count;
+}
+
+function toSummary(server: DescribedServer, userCount: number | null): ServerSummary {
+  const type = server.IdentityProviderType ?? 'SERVICE_MANAGED';
+  return {
+    serverId: server.ServerId ?? '',
+    name: server.Tags?.find((t) => t.Key === 'Name')?.Value ?? null,
+    arn: server.Arn ?? '',
+    state: server.State ?? 'UNKNOWN',
+    endpointType: server.EndpointType ?? 'PUBLIC',
+    domain: server.Domain === 'S3' ? 'S3' : 'EFS',
+    identityProviderType: type,
+    protocols: server.Protocols ?? ['SFTP'],
+    sftpAuthenticationMethods: server.IdentityProviderDetails?.SftpAuthenticationMethods ?? null,
+    userCount,
+    manageable: type === 'AWS_LAMBDA',
+    readOnlyReason: readOnlyReason(type),
+    localEndpoint: server.Tags?.find((t) => t.Key === 'transfer-desk:local-endpoint')?.Value ?? null,
+  };
+}
+
+export async function getServer(serverId: string): Promise<ServerSummary | null> {
+  try {
+    const { Server } = await aws().transfer.send(new DescribeServerCommand({ ServerId: serverId }));
+    return Server ? toSummary(Server, null) : null;
+  } catch (err) {
+    if (err instanceof Error && (err.name === 'ResourceNotFoundException' || err.name === 'InvalidRequestException')) return null;
+    throw err;
+  }
+}
+
+export async function listServers(): Promise<ServerSummary[]> {
+  const ids: string[] = [];
+  const counts = new Map<string, number>();
+  let NextToken: string | undefined;
+  do {
+    const page = await aws().transfer.send(new ListServersCommand({ MaxResults: 100, NextToken }));
+    for (const server of page.Servers ?? []) {
+      if (!server.ServerId) continue;
+      ids.push(server.ServerId);
+      counts.set(server.ServerId, server.UserCount ?? 0);
+    }
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return Promise.all(
+    ids.map(async (serverId) => {
+      const { Server } = await aws().transfer.send(new DescribeServerCommand({ ServerId: serverId }));
+      const lambda = Server?.IdentityProviderType === 'AWS_LAMBDA';
+      return toSummary(Server ?? { ServerId: serverId, Arn: '' }, lambda ? await countUsers(serverId) : counts.get(serverId) ?? null);
+    }),
+  );
+}
