@@ -1,14 +1,21 @@
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
+import './globals.css';
 
 export const metadata: Metadata = {
-  title: 'Transfer Desk',
-  description: 'Manage AWS Transfer Family SFTP users',
+  title: { default: 'Transfer Desk', template: '%s · Transfer Desk' },
+  description: 'Manage the SFTP users of AWS Transfer Family servers',
 };
+
+// Applies the saved theme before the first paint, so a dark-theme user never sees a white flash.
+const themeScript = `try{var t=localStorage.getItem('theme');if(t==='light'||t==='dark')document.documentElement.dataset.theme=t}catch(e){}`;
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
-    <html lang="en">
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        <script dangerouslySetInnerHTML={{ __html: themeScript }} />
+      </head>
       <body>{children}</body>
     </html>
   );

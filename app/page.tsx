@@ -1,8 +1,5 @@
+import { redirect } from 'next/navigation';
+
 export default function HomePage() {
-  return (
-    <main>
-      <h1>Transfer Desk</h1>
-      <p>The console is under construction.</p>
-    </main>
-  );
+  redirect('/servers');
 }

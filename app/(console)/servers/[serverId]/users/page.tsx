@@ -1,0 +1,136 @@
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { LoadError } from '@/components/load-error';
+import { hasRole } from '@/lib/auth/roles';
+import { requirePageRole } from '@/lib/auth/session';
+import { load } from '@/lib/console/load';
+import { getServer } from '@/lib/console/servers';
+import { listUsers } from '@/lib/console/users';
+import { RestoreButton } from './restore-button';
+
+export const metadata = { title: 'Users' };
+
+type Props = { params: Promise<{ serverId: string }>; searchParams: Promise<{ q?: string; page?: string; deleted?: string }> };
+
+export default async function UsersPage({ params, searchParams }: Props) {
+  const actor = await requirePageRole('helpdesk');
+  const { serverId } = await params;
+  const { q = '', page, deleted } = await searchParams;
+  const server = await load('the server', () => getServer(serverId));
+  if (server.ok && !server.data) notFound();
+  if (server.ok && !server.data!.manageable) {
+    return (
+      <>
+        <h1>{server.data!.name ?? serverId}</h1>
+        <p className="alert warn">{server.data!.readOnlyReason}</p>
+      </>
+    );
+  }
+  const result = await load('the users', () => listUsers(serverId, { prefix: q, nextToken: page }));
+  const isAdmin = hasRole(actor.role, 'admin');
+  return (
+    <>
+      <p>
+        <Link href="/servers">Servers</Link> /
+      </p>
+      <h1>Users of {server.ok ? (server.data!.name ?? serverId) : serverId}</h1>
+      {deleted ? (
+        <p className="alert ok" role="status">
+          {deleted} was deleted. It can be restored below until its recovery window ends.
+        </p>
+      ) : null}
+      <div className="toolbar">
+        <form method="get" role="search" aria-label="Find users" className="toolbar" style={{ margin: 0 }}>
+          <div className="field" style={{ margin: 0 }}>
+            <label htmlFor="user-search">Find users whose name starts with</label>
+            <input id="user-search" name="q" defaultValue={q} autoComplete="off" />
+          </div>
+          <button type="submit">Search</button>
+        </form>
+        {isAdmin ? (
+          <Link className="button primary" href={`/servers/${serverId}/users/new`}>
+            Create user
+          </Link>
+        ) : null}
+      </div>
+      {!result.ok ? (
+        <LoadError message={result.message} />
+      ) : (
+        <>
+          {result.data.users.length === 0 ? (
+            <p>{q ? `No user name starts with “${q}”.` : 'This server has no users yet.'}</p>
+          ) : (
+            <table aria-label="Users">
+              <thead>
+                <tr>
+                  <th scope="col">User</th>
+                  <th scope="col">Sign-in</th>
+                  <th scope="col">Home</th>
+                  <th scope="col">UID / GID</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Last change</th>
+                </tr>
+              </thead>
+              <tbody>
+                {result.data.users.map((user) => (
+                  <tr key={user.username}>
+                    <td>
+                      <Link href={`/servers/${serverId}/users/${encodeURIComponent(user.username)}`}>{user.username}</Link>
+                    </td>
+                    <td>
+                      {user.authMethods.length === 0 ? <span className="badge danger">none</span> : null}
+                      {user.authMethods.includes('password') ? <span className="badge">{user.passwordMode === 'plaintext' ? 'password (legacy)' : 'password'}</span> : null}
+                      {user.authMethods.includes('keys') ? <span className="badge">keys</span> : null}
+                    </td>
+                    <td>
+                      <code>{user.home}</code>
+                    </td>
+                    <td>{user.uid === null ? '—' : `${user.uid} / ${user.gid}`}</td>
+                    <td>
+                      {user.disabled ? <span className="badge danger">Disabled</span> : null}
+                      {user.expired ? <span className="badge danger">Expired</span> : null}
+                      {!user.disabled && !user.expired ? <span className="badge ok">Active</span> : null}
+                      {user.problems.length ? <span className="badge warn" title={user.problems.join('; ')}>Needs attention</span> : null}
+                    </td>
+                    <td>{user.lastChangedAt ? <time dateTime={user.lastChangedAt}>{user.lastChangedAt.slice(0, 16).replace('T', ' ')} UTC</time> : '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <nav className="pager" aria-label="Pages">
+            {page ? <Link href={`?q=${encodeURIComponent(q)}`}>First page</Link> : null}
+            {result.data.nextToken ? <Link href={`?q=${encodeURIComponent(q)}&page=${encodeURIComponent(result.data.nextToken)}`}>Next page</Link> : null}
+          </nav>
+          {result.data.pendingDeletion.length > 0 ? (
+            <>
+              <h2>Deleted users (recovery window)</h2>
+              <table aria-label="Deleted users">
+                <thead>
+                  <tr>
+                    <th scope="col">User</th>
+                    <th scope="col">Deleted for good on</th>
+                    {isAdmin ? <th scope="col">Restore</th> : null}
+                  </tr>
+                </thead>
+                <tbody>
+                  {result.data.pendingDeletion.map((row) => (
+                    <tr key={row.username}>
+                      <td>{row.username}</td>
+                      <td>{row.deletionDate ? <time dateTime={row.deletionDate}>{row.deletionDate.slice(0, 10)}</time> : '—'}</td>
+                      {isAdmin ? (
+                        <td>
+                          <RestoreButton serverId={serverId} username={row.username} />
+                        </td>
+                      ) : null}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          ) : null}
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,71 @@
+import Link from 'next/link';
+import { LoadError } from '@/components/load-error';
+import { requirePageRole } from '@/lib/auth/session';
+import { load } from '@/lib/console/load';
+import { listServers } from '@/lib/console/servers';
+
+export const metadata = { title: 'Servers' };
+
+export default async function ServersPage() {
+  await requirePageRole('helpdesk');
+  const result = await load('the Transfer servers', listServers);
+  return (
+    <>
+      <h1>Servers</h1>
+      {!result.ok ? (
+        <LoadError message={result.message} />
+      ) : result.data.length === 0 ? (
+        <p>No Transfer Family servers in this account and region.</p>
+      ) : (
+        <table>
+          <caption className="muted" style={{ textAlign: 'left', padding: 8 }}>
+            Lambda-backed servers are managed here; others are shown read-only.
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Server</th>
+              <th scope="col">State</th>
+              <th scope="col">Endpoint</th>
+              <th scope="col">Storage</th>
+              <th scope="col">Identity provider</th>
+              <th scope="col">Protocols</th>
+              <th scope="col">Users</th>
+            </tr>
+          </thead>
+          <tbody>
+            {result.data.map((server) => (
+              <tr key={server.serverId}>
+                <td>
+                  {server.manageable ? (
+                    <Link href={`/servers/${server.serverId}/users`}>{server.name ?? server.serverId}</Link>
+                  ) : (
+                    <span>{server.name ?? server.serverId}</span>
+                  )}
+                  <div className="muted">
+                    <code>{server.serverId}</code>
+                  </div>
+                  {server.localEndpoint ? <div className="muted">SFTP on {server.localEndpoint}</div> : null}
+                </td>
+                <td>
+                  <span className={`badge ${server.state === 'ONLINE' ? 'ok' : 'warn'}`}>{server.state}</span>
+                </td>
+                <td>{server.endpointType}</td>
+                <td>{server.domain}</td>
+                <td>
+                  {server.identityProviderType}
+                  {server.readOnlyReason ? (
+                    <div className="muted">
+                      <span className="badge">Read-only</span> {server.readOnlyReason}
+                    </div>
+                  ) : null}
+                </td>
+                <td>{server.protocols.join(', ')}</td>
+                <td>{server.userCount ?? '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
