@@ -14,18 +14,19 @@ export function consoleUsersFile(): string {
 }
 
 export async function readLocalUsers(file = consoleUsersFile()): Promise<LocalUser[]> {
-  if (!existsSync(file)) return [];
-  const parsed = JSON.parse(await readFile(file, 'utf8')) as Partial<LocalUsersFile>;
+  // The accounts file is chosen at run time; nothing under it belongs in the build's file trace.
+  if (!existsSync(/*turbopackIgnore: true*/ file)) return [];
+  const parsed = JSON.parse(await readFile(/*turbopackIgnore: true*/ file, 'utf8')) as Partial<LocalUsersFile>;
   return (parsed.users ?? []).filter(
     (u): u is LocalUser => typeof u?.username === 'string' && isRole(u.role) && typeof u.passwordHash === 'string',
   );
 }
 
 async function writeLocalUsers(file: string, users: LocalUser[]): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
+  await mkdir(/*turbopackIgnore: true*/ path.dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, `${JSON.stringify({ users }, null, 2)}\n`, { mode: 0o600 });
-  await rename(temp, file);
+  await writeFile(/*turbopackIgnore: true*/ temp, `${JSON.stringify({ users }, null, 2)}\n`, { mode: 0o600 });
+  await rename(/*turbopackIgnore: true*/ temp, file);
 }
 
 /** Adds a user, or replaces the password and role of an existing one. */

@@ -280,12 +280,17 @@ function mergedSecretString(input: UserSecretInput, existing: StoredUserSecret |
 /** Creates the user's secret, or fails without writing anything (name taken, pending deletion, invalid). */
 export async function createUser(serverId: string, form: UserFormInput, actor: Actor): Promise<{ username: string; passwords: GeneratedPasswords }> {
   const server = await requireManageableServer(serverId);
-  const username = usernameSchema.safeParse(form.username);
-  if (!username.success) throw new ConsoleError('Check the user name.', { username: username.error.issues.map((i) => i.message) });
   if (form.password.mode === 'keep') throw new ConsoleError('A new user has no password to keep.', { password: ['Choose to generate a password, or no password with SSH keys'] });
   const { shown, stored } = await passwordsFor(form, null);
+  const username = usernameSchema.safeParse(form.username);
   const validated = validateUserForm(form, server.domain, stored);
-  if (!validated.ok) throw new ConsoleError('Some fields need attention. Nothing was saved.', validated.fieldErrors);
+  // Every field's problems at once, so the admin fixes the form in one pass.
+  if (!username.success || !validated.ok) {
+    throw new ConsoleError('Some fields need attention. Nothing was saved.', {
+      ...(validated.ok ? {} : validated.fieldErrors),
+      ...(username.success ? {} : { username: username.error.issues.map((i) => i.message) }),
+    });
+  }
   const name = secretName(serverId, username.data, secretPrefix());
   try {
     await sm().send(

@@ -99,5 +99,5 @@ export const deleteUserAction = authedAction(
 export const restoreUserAction = authedAction('admin', z.object({ serverId, username }), async (input, { actor }) => {
   await restoreUser(input.serverId, input.username, actor);
   revalidatePath(usersPath(input.serverId));
-  return { status: 'success', message: `${input.username} was restored.` };
+  redirect(`${usersPath(input.serverId)}?restored=${encodeURIComponent(input.username)}`);
 });

@@ -10,12 +10,12 @@ import { RestoreButton } from './restore-button';
 
 export const metadata = { title: 'Users' };
 
-type Props = { params: Promise<{ serverId: string }>; searchParams: Promise<{ q?: string; page?: string; deleted?: string }> };
+type Props = { params: Promise<{ serverId: string }>; searchParams: Promise<{ q?: string; page?: string; deleted?: string; restored?: string }> };
 
 export default async function UsersPage({ params, searchParams }: Props) {
   const actor = await requirePageRole('helpdesk');
   const { serverId } = await params;
-  const { q = '', page, deleted } = await searchParams;
+  const { q = '', page, deleted, restored } = await searchParams;
   const server = await load('the server', () => getServer(serverId));
   if (server.ok && !server.data) notFound();
   if (server.ok && !server.data!.manageable) {
@@ -37,6 +37,11 @@ export default async function UsersPage({ params, searchParams }: Props) {
       {deleted ? (
         <p className="alert ok" role="status">
           {deleted} was deleted. It can be restored below until its recovery window ends.
+        </p>
+      ) : null}
+      {restored ? (
+        <p className="alert ok" role="status">
+          {restored} was restored.
         </p>
       ) : null}
       <div className="toolbar">

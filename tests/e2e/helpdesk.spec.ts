@@ -1,0 +1,34 @@
+import { DEMO_PASSWORDS, expect, test } from './fixtures';
+import { UserPage } from './pages/user-page';
+
+test('the help desk resets a password: the new one passes Test login, the old one fails', async ({ helpdeskPage: page }) => {
+  const user = new UserPage(page);
+  await user.open('alice');
+  expect(await user.testLogin(DEMO_PASSWORDS.alice)).toContain('Allowed.');
+
+  const newPassword = await user.resetPassword();
+  expect(newPassword).not.toBe(DEMO_PASSWORDS.alice);
+
+  expect(await user.testLogin(DEMO_PASSWORDS.alice)).toContain('Denied.');
+  expect(await user.testLogin(newPassword)).toContain('Allowed.');
+  await expect(page.getByTestId('test-login-result')).toContainText('UID 2001, GID 2001');
+});
+
+test('the help desk disables and enables a user', async ({ helpdeskPage: page }) => {
+  const user = new UserPage(page);
+  await user.open('carol');
+  await page.getByRole('button', { name: 'Disable user' }).click();
+  await expect(page.getByText('carol is now disabled')).toBeVisible();
+  expect(await user.testLogin(DEMO_PASSWORDS.carol)).toContain('Denied.');
+  await page.reload();
+  await page.getByRole('button', { name: 'Enable user' }).click();
+  await expect(page.getByText('carol is now enabled')).toBeVisible();
+  expect(await user.testLogin(DEMO_PASSWORDS.carol)).toContain('Allowed.');
+});
+
+test('a test login from outside an allow-list is denied, and the password never shows', async ({ helpdeskPage: page }) => {
+  const user = new UserPage(page);
+  await user.open('carol');
+  expect(await user.testLogin(DEMO_PASSWORDS.carol, '203.0.113.7')).toContain('Allowed.');
+  expect(await page.content()).not.toContain(DEMO_PASSWORDS.carol);
+});

@@ -1,0 +1,32 @@
+import { expect, type Page } from '@playwright/test';
+import { USERS_URL } from '../fixtures';
+
+/** The page of one user: help-desk panel, edit form (admins), delete (admins). */
+export class UserPage {
+  constructor(readonly page: Page) {}
+
+  async open(username: string): Promise<void> {
+    await this.page.goto(`${USERS_URL}/${encodeURIComponent(username)}`);
+    await expect(this.page.getByRole('heading', { level: 1, name: new RegExp(`^${username}`) })).toBeVisible();
+  }
+
+  async testLogin(password: string, sourceIp = ''): Promise<string> {
+    const form = this.page.getByRole('form', { name: 'Test login' });
+    await form.getByLabel('Password to test').fill(password);
+    await form.getByLabel('Source IP (optional)').fill(sourceIp);
+    const result = this.page.getByTestId('test-login-result');
+    const before = (await result.count()) ? await result.textContent() : null;
+    await form.getByRole('button', { name: 'Test login' }).click();
+    await expect(form.getByRole('button', { name: 'Test login' })).toBeEnabled();
+    await expect(result).toBeVisible();
+    if (before !== null) await expect(result).not.toHaveText(before, { timeout: 2_000 }).catch(() => undefined);
+    return (await result.textContent()) ?? '';
+  }
+
+  async resetPassword(): Promise<string> {
+    await this.page.getByRole('button', { name: 'Reset password' }).click();
+    const secret = this.page.getByRole('form', { name: 'Reset password' }).getByTestId('one-time-secret');
+    await expect(secret).toBeVisible();
+    return (await secret.textContent())!.trim();
+  }
+}
