@@ -14,7 +14,7 @@ function groupList(value: string | undefined): string[] {
 }
 
 /** Maps an OIDC groups claim to a console role; null refuses the sign-in. */
-export function roleFromGroups(groups: unknown, env: NodeJS.ProcessEnv = process.env): Role | null {
+export function roleFromGroups(groups: unknown, env: Record<string, string | undefined> = process.env): Role | null {
   const list = Array.isArray(groups) ? groups.filter((g): g is string => typeof g === 'string') : typeof groups === 'string' ? [groups] : [];
   if (list.some((g) => groupList(env.OIDC_ADMIN_GROUPS ?? 'transfer-desk-admins').includes(g))) return 'admin';
   if (list.some((g) => groupList(env.OIDC_HELPDESK_GROUPS ?? 'transfer-desk-helpdesk').includes(g))) return 'helpdesk';

@@ -14,7 +14,7 @@ test('validation errors show on the right fields and nothing is created', async 
   await expect(page.getByLabel('UID')).toHaveAccessibleDescription(/UID must be a number/);
   await expect(page.getByLabel('Allowed source networks')).toHaveAccessibleDescription(/prefix length outside 0–32/);
   await expect(page.getByLabel('IAM role')).toHaveAccessibleDescription(/IAM role ARN/);
-  await expect(page.getByLabel('GID')).not.toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel('GID', { exact: true })).not.toHaveAttribute('aria-invalid', 'true');
 
   await page.goto(`${USERS_URL}?q=ab`);
   await expect(page.getByText('No user name starts with “ab”.')).toBeVisible();
