@@ -1,7 +1,7 @@
 // Loads local/demo-data.yaml into an empty store: servers, file systems, roles and user secrets
 // (written through the same contract the console uses).
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { chownSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { secretName, serializeUserSecret, makeUserSecretInputSchema, type StorageDomain } from '../lib/secret/contract';
@@ -78,7 +78,10 @@ export async function seedDemoData(store: Store, ctx: ServiceContext, file = DEM
     );
     // The demo's home directories exist on the local EFS, as an admin would have created them.
     for (const target of [input.HomeDirectory, ...(input.HomeDirectoryDetails ?? []).map((m) => m.Target)]) {
-      if (target) mkdirSync(path.join(store.dataDir, 'efs', ...target.split('/').filter(Boolean)), { recursive: true });
+      if (!target) continue;
+      const folder = path.join(store.dataDir, 'efs', ...target.replaceAll('${transfer:UserName}', user.username).split('/').filter(Boolean));
+      mkdirSync(folder, { recursive: true, mode: 0o755 });
+      if (input.PosixProfile && process.getuid?.() === 0) chownSync(folder, input.PosixProfile.Uid, input.PosixProfile.Gid);
     }
   }
   await store.commit();
