@@ -2,7 +2,7 @@
 // every login asks the shipped Lambda handler, and files live on the local EFS directories.
 // Built on ssh2; the SFTP file operations are mapped by hand because ssh2 only frames the protocol.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { chmod, chown, lstat, mkdir, open, readdir, rename, rmdir, stat, unlink, utimes, type FileHandle } from 'node:fs/promises';
 import { constants as fsConstants, type Stats } from 'node:fs';
 import path from 'node:path';
@@ -462,20 +462,20 @@ export async function startSftpServer(options: SftpServerOptions): Promise<{ por
     client.on('ready', () => {
       const current = session!;
       // Missing home folders are made at first login, owned by the user (see local/sftp/README.md).
-      const homesReady = Promise.all(
-        current.fs.homeFolders().map(async (folder) => {
-          if (existsSync(folder)) return;
-          await mkdir(folder, { recursive: true, mode: 0o750 });
-          if (canChown) await chown(folder, current.profile.uid, current.profile.gid);
-        }),
-      ).catch(() => undefined);
+      for (const folder of current.fs.homeFolders()) {
+        try {
+          if (existsSync(folder)) continue;
+          mkdirSync(folder, { recursive: true, mode: 0o750 });
+          if (canChown) chownSync(folder, current.profile.uid, current.profile.gid);
+        } catch {
+          // The SFTP operations report what is missing.
+        }
+      }
       client.on('session', (accept) => {
         const channel = accept();
         channel.on('sftp', (acceptSftp) => {
-          void homesReady.then(() => {
-            const sftp = acceptSftp();
-            new SftpSession(sftp, current, (line) => log({ ...line, username: current.username }), canChown);
-          });
+          const sftp = acceptSftp();
+          new SftpSession(sftp, current, (line) => log({ ...line, username: current.username }), canChown);
         });
         channel.on('shell', (_accept, reject) => reject?.());
         channel.on('exec', (_accept, reject) => reject?.());
