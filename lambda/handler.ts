@@ -11,7 +11,7 @@ export type LoginLogRecord = {
   level: 'info' | 'warn' | 'error';
   event: 'login';
   decision: 'allow' | 'deny';
-  reason: ReasonCode | 'SECRETS_MANAGER_ERROR' | 'INTERNAL_ERROR';
+  reason: ReasonCode | 'USER_PENDING_DELETION' | 'SECRETS_MANAGER_ERROR' | 'INTERNAL_ERROR';
   serverId: string | null;
   username: string | null;
   protocol: string | null;
@@ -73,6 +73,10 @@ export function createHandler(options: HandlerOptions = {}): (event: unknown) =>
         const name = err instanceof Error ? err.name : 'UnknownError';
         if (name === 'ResourceNotFoundException') {
           secretString = null;
+        } else if (name === 'InvalidRequestException') {
+          // A secret scheduled for deletion: the user was deleted and may still be restored.
+          finish('deny', 'USER_PENDING_DELETION', 'info');
+          return {};
         } else {
           finish('deny', 'SECRETS_MANAGER_ERROR', 'error', name);
           return {};

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, DeleteSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { createHandler, type LoginLogRecord } from '@/lambda/handler';
@@ -72,6 +72,14 @@ describe('the Lambda against Secrets Manager on loopback', () => {
   it('refuses wrong passwords and unknown users with {}', async () => {
     expect(await login('seeduser', 'wrong')).toEqual({});
     expect(await login('nobody', 'whatever')).toEqual({});
+  });
+
+  it('refuses a user whose secret is scheduled for deletion', async () => {
+    await createUser('leaving', SEED_SECRET);
+    await client.send(new DeleteSecretCommand({ SecretId: `aws/transfer/${SERVER}/leaving`, RecoveryWindowInDays: 7 }));
+    logs.length = 0;
+    expect(await login('leaving', 'MySecretPassword1')).toEqual({});
+    expect(logs[0]).toMatchObject({ decision: 'deny', reason: 'USER_PENDING_DELETION', level: 'info' });
   });
 
   it('refuses hostile events without throwing', async () => {
