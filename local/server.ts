@@ -1,11 +1,9 @@
 // The embedded local stack: Secrets Manager, Transfer, EFS, IAM and CloudWatch Logs on loopback,
 // speaking each service's wire protocol so the real AWS SDK and CLI work against it unchanged.
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { AwsError } from './errors';
 import { parseFaults, pickFault, type FaultSpec } from './faults';
 import { seedDemoData } from './seed';
@@ -15,6 +13,7 @@ import { logsOperations } from './services/logs';
 import { secretsManagerOperations } from './services/secrets-manager';
 import { identityProviderFor, transferOperations } from './services/transfer';
 import type { Operations, ServiceContext } from './services/types';
+import { startSftpServer, type SftpServerOptions } from './sftp/server';
 import { Store } from './store';
 
 export type LocalStackOptions = {
@@ -28,18 +27,6 @@ export type LocalStackOptions = {
   /** Where request and login lines go; silent by default in tests. */
   log?: (line: Record<string, unknown>) => void;
 };
-
-export type SftpServerOptions = {
-  host: string;
-  port: number;
-  serverId: string;
-  hostKeyPath: string;
-  efsRoot: string;
-  authenticationMethods: 'PASSWORD' | 'PUBLIC_KEY' | 'PUBLIC_KEY_OR_PASSWORD' | 'PUBLIC_KEY_AND_PASSWORD';
-  authenticate(event: Record<string, unknown>): Promise<Record<string, unknown>>;
-  log?: (line: Record<string, unknown>) => void;
-};
-export type StartSftpServer = (options: SftpServerOptions) => Promise<{ port: number; close(): Promise<void> }>;
 
 export type LocalStack = {
   endpoint: string;
@@ -182,32 +169,27 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   const sftpEndpoints: { serverId: string; port: number; close(): Promise<void> }[] = [];
   if (options.sftp) {
-    const sftpModule = path.join(import.meta.dirname, 'sftp', 'server.ts');
-    if (existsSync(sftpModule)) {
-      // Loaded by path so the stack runs before (and without) the SFTP module.
-      const { startSftpServer } = (await import(pathToFileURL(sftpModule).href)) as { startSftpServer: StartSftpServer };
-      let nextPort = options.sftpPort ?? Number(process.env.LOCAL_SFTP_PORT ?? 2222);
-      const authenticate = identityProviderFor(baseContext(store.state.region));
-      for (const transferServer of store.state.servers.filter((s) => s.Protocols.includes('SFTP') && s.IdentityProviderType === 'AWS_LAMBDA')) {
-        const started = await startSftpServer({
-          host,
-          port: nextPort === 0 ? 0 : nextPort++,
-          serverId: transferServer.ServerId,
-          hostKeyPath: path.join(dataDir, 'sftp', transferServer.ServerId, 'host_key'),
-          efsRoot: path.join(dataDir, 'efs'),
-          authenticationMethods: (transferServer.IdentityProviderDetails?.SftpAuthenticationMethods ??
-            'PUBLIC_KEY_OR_PASSWORD') as SftpServerOptions['authenticationMethods'],
-          authenticate: async (event) => (await authenticate(event)) as Record<string, unknown>,
-          log: (line) => log({ source: 'sftp', serverId: transferServer.ServerId, ...line }),
-        });
-        transferServer.Tags = [
-          ...transferServer.Tags.filter((tag) => tag.Key !== 'transfer-desk:local-endpoint'),
-          { Key: 'transfer-desk:local-endpoint', Value: `${host}:${started.port}` },
-        ];
-        sftpEndpoints.push({ serverId: transferServer.ServerId, ...started });
-      }
-      await store.commit();
+    let nextPort = options.sftpPort ?? Number(process.env.LOCAL_SFTP_PORT ?? 2222);
+    const authenticate = identityProviderFor(baseContext(store.state.region));
+    for (const transferServer of store.state.servers.filter((s) => s.Protocols.includes('SFTP') && s.IdentityProviderType === 'AWS_LAMBDA')) {
+      const started = await startSftpServer({
+        host,
+        port: nextPort === 0 ? 0 : nextPort++,
+        serverId: transferServer.ServerId,
+        hostKeyPath: path.join(dataDir, 'sftp', transferServer.ServerId, 'host_key'),
+        efsRoot: path.join(dataDir, 'efs'),
+        authenticationMethods: (transferServer.IdentityProviderDetails?.SftpAuthenticationMethods ??
+          'PUBLIC_KEY_OR_PASSWORD') as SftpServerOptions['authenticationMethods'],
+        authenticate: async (event) => (await authenticate(event)) as Record<string, unknown>,
+        log: (line) => log({ source: 'sftp', serverId: transferServer.ServerId, ...line }),
+      });
+      transferServer.Tags = [
+        ...transferServer.Tags.filter((tag) => tag.Key !== 'transfer-desk:local-endpoint'),
+        { Key: 'transfer-desk:local-endpoint', Value: `${host}:${started.port}` },
+      ];
+      sftpEndpoints.push({ serverId: transferServer.ServerId, ...started });
     }
+    await store.commit();
   }
 
   return {
