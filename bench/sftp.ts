@@ -1,7 +1,8 @@
 // SFTP figures: login latency and 256 MiB upload/download over loopback with OpenSSH's sftp client,
 // against the local endpoint and, as the reference, OpenSSH's own sshd serving the same file.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, copyFileSync, createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -42,9 +43,22 @@ async function measure(label: string, port: number, user: string, key: string, r
   const file = path.join(work, 'payload.bin');
   const up = await runSftp(port, user, key, [`put ${file} ${remoteDir}/payload.bin`], work);
   const down = await runSftp(port, user, key, [`get ${remoteDir}/payload.bin ${file}.back`], work);
+  // The round trip must give back the very bytes sent, or the speed means nothing.
+  const intact = (await sha256(file)) === (await sha256(`${file}.back`));
   rmSync(`${file}.back`, { force: true });
+  if (!intact) throw new Error(`${label}: the downloaded file differs from the uploaded one`);
   const rate = (millis: number) => `${(FILE_MIB / (millis / 1000)).toFixed(0)} MiB/s`;
-  console.log(`${label.padEnd(24)} login (sftp session, p50 of 10) ${ms(percentile(logins, 50))}; upload ${rate(up)} (${(up / 1000).toFixed(1)} s); download ${rate(down)} (${(down / 1000).toFixed(1)} s)`);
+  console.log(`${label.padEnd(24)} login (sftp session, p50 of 10) ${ms(percentile(logins, 50))}; upload ${rate(up)} (${(up / 1000).toFixed(1)} s); download ${rate(down)} (${(down / 1000).toFixed(1)} s); round trip intact`);
+}
+
+function sha256(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(file)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('end', () => resolve(hash.digest('hex')))
+      .on('error', reject);
+  });
 }
 
 async function startSshd(work: string, key: string): Promise<{ port: number; process: ChildProcess } | null> {

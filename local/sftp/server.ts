@@ -30,6 +30,7 @@ type Profile = { uid: number; gid: number; groups: number[] };
 type Session = { username: string; profile: Profile; fs: VirtualFs };
 
 const MAX_READ = 256 * 1024;
+const MAX_PENDING_WRITES = 64;
 
 /** The persisted ed25519 host key, made on first start. */
 function hostKey(file: string): Buffer {
@@ -124,7 +125,7 @@ function toFailure(err: unknown): SftpFailure {
 }
 
 type Handle =
-  | { kind: 'file'; file: FileHandle; virtual: string; read: number; written: number; writable: boolean }
+  | { kind: 'file'; file: FileHandle; virtual: string; read: number; written: number; writable: boolean; pending: Set<Promise<void>>; failed: unknown }
   | { kind: 'dir'; entries: FileEntry[] | null; virtual: string; resolved: Resolved };
 
 /** One user's SFTP subsystem: every path goes through the virtual namespace and the POSIX checks. */
@@ -178,7 +179,11 @@ class SftpSession {
   }
 
   private async closeAll(): Promise<void> {
-    for (const handle of this.handles.values()) if (handle.kind === 'file') await handle.file.close().catch(() => undefined);
+    for (const handle of this.handles.values()) {
+      if (handle.kind !== 'file') continue;
+      await Promise.all(handle.pending);
+      await handle.file.close().catch(() => undefined);
+    }
     this.handles.clear();
   }
 
@@ -296,12 +301,13 @@ class SftpSession {
     }
     const file = await open(resolved.real, mode, typeof attrs?.mode === 'number' ? attrs.mode & 0o777 : 0o644);
     if (!existing) await this.own(resolved.real);
-    this.sftp.handle(reqid, this.handleBuffer({ kind: 'file', file, virtual: resolved.virtual, read: 0, written: 0, writable }));
+    this.sftp.handle(reqid, this.handleBuffer({ kind: 'file', file, virtual: resolved.virtual, read: 0, written: 0, writable, pending: new Set(), failed: null }));
   }
 
   private async read(reqid: number, buffer: Buffer, offset: number, length: number): Promise<void> {
     const handle = this.handleOf(buffer);
     if (handle.kind !== 'file') throw new SftpFailure(STATUS_CODE.FAILURE, 'Not a file handle');
+    await this.settle(handle);
     const chunk = Buffer.allocUnsafe(Math.min(length, MAX_READ));
     const { bytesRead } = await handle.file.read(chunk, 0, chunk.length, offset);
     if (bytesRead === 0) return void this.sftp.status(reqid, STATUS_CODE.EOF);
@@ -309,17 +315,42 @@ class SftpSession {
     this.sftp.data(reqid, chunk.subarray(0, bytesRead));
   }
 
+  /**
+   * Writes are acknowledged once queued, at most MAX_PENDING_WRITES per file (a bounded window, so
+   * nothing is buffered whole): a client keeps many writes in flight and waiting for each disk
+   * write in turn would cap uploads at a quarter of what OpenSSH's sshd reaches. A failed write
+   * fails the next request on the handle and its CLOSE, which clients report.
+   */
   private async write(reqid: number, buffer: Buffer, offset: number, data: Buffer): Promise<void> {
     const handle = this.handleOf(buffer);
     if (handle.kind !== 'file' || !handle.writable) throw denied('The file is not open for writing');
-    await handle.file.write(data, 0, data.length, offset);
-    handle.written += data.length;
+    if (handle.failed) throw toFailure(handle.failed);
+    const chunk = Buffer.from(data);
+    const pending: Promise<void> = handle.file
+      .write(chunk, 0, chunk.length, offset)
+      .then(() => {
+        handle.written += chunk.length;
+      })
+      .catch((err: unknown) => {
+        handle.failed ??= err;
+      })
+      .finally(() => handle.pending.delete(pending));
+    handle.pending.add(pending);
+    if (handle.pending.size >= MAX_PENDING_WRITES) await Promise.race(handle.pending);
     this.sftp.status(reqid, STATUS_CODE.OK);
+  }
+
+  /** Lets queued writes land before anything that reads the file or reports on it. */
+  private async settle(handle: Handle): Promise<void> {
+    if (handle.kind !== 'file') return;
+    await Promise.all(handle.pending);
+    if (handle.failed) throw toFailure(handle.failed);
   }
 
   private async fstat(reqid: number, buffer: Buffer): Promise<void> {
     const handle = this.handleOf(buffer);
     if (handle.kind !== 'file') return void this.sftp.attrs(reqid, DIR_ATTRS);
+    await this.settle(handle);
     this.sftp.attrs(reqid, attrsOf(await handle.file.stat()));
   }
 
@@ -336,6 +367,7 @@ class SftpSession {
   private async fsetstat(reqid: number, buffer: Buffer, attrs: Attributes): Promise<void> {
     const handle = this.handleOf(buffer);
     if (handle.kind !== 'file') throw new SftpFailure(STATUS_CODE.FAILURE, 'Not a file handle');
+    await this.settle(handle);
     const resolved = await this.real(handle.virtual);
     await this.applyAttrs(resolved.real, await handle.file.stat(), attrs);
     if (typeof attrs.size === 'number') await handle.file.truncate(attrs.size);
@@ -352,7 +384,11 @@ class SftpSession {
     const handle = this.handleOf(buffer);
     this.handles.delete(handle.id);
     if (handle.kind === 'file') {
-      await handle.file.close();
+      try {
+        await this.settle(handle);
+      } finally {
+        await handle.file.close();
+      }
       this.log({ event: 'sftp-op', op: handle.writable ? 'PUT' : 'GET', path: handle.virtual, result: 'ok', bytesRead: handle.read, bytesWritten: handle.written });
     }
     this.sftp.status(reqid, STATUS_CODE.OK);
@@ -402,7 +438,14 @@ export async function startSftpServer(options: SftpServerOptions): Promise<{ por
   const allowed: AuthenticationType[] = methods === 'PASSWORD' ? ['password'] : methods === 'PUBLIC_KEY' ? ['publickey'] : ['publickey', 'password'];
 
   const clients = new Set<Connection>();
-  const server = new Server({ hostKeys: [hostKey(options.hostKeyPath)], ident: 'AWS_SFTP_1.1' }, (client: Connection, info) => {
+  const server = new Server(
+    {
+      hostKeys: [hostKey(options.hostKeyPath)],
+      ident: 'AWS_SFTP_1.1',
+      // AES-GCM and CTR run in OpenSSL; ssh2's chacha20-poly1305 needs a native addon npm may not build.
+      algorithms: { cipher: ['aes128-gcm@openssh.com', 'aes256-gcm@openssh.com', 'aes128-ctr', 'aes192-ctr', 'aes256-ctr'] },
+    },
+    (client: Connection, info) => {
     clients.add(client);
     const sourceIp = info.ip.replace(/^::ffff:/, '');
     let keyVerifiedFor: string | null = null;
@@ -486,7 +529,8 @@ export async function startSftpServer(options: SftpServerOptions): Promise<{ por
     client.on('error', () => undefined);
     client.on('close', () => clients.delete(client));
     client.on('close', () => log({ event: 'sftp-disconnect', sourceIp, username: (session as Session | null)?.username ?? null, seconds: Math.round((Date.now() - started) / 1000) }));
-  });
+  },
+  );
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
