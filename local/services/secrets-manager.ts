@@ -195,8 +195,15 @@ function readFilters(value: unknown): Filter[] {
   });
 }
 
-function matchesValue(candidates: string[], value: string, prefix: boolean): boolean {
-  return candidates.some((candidate) => (prefix ? candidate.startsWith(value) : candidate === value));
+// AWS: description and all match without regard to case, the other keys are case-sensitive;
+// `all` splits the value into words and matches any attribute that starts with one.
+function matchesValue(key: string, candidates: string[], value: string): boolean {
+  if (key === 'all') {
+    const words = value.toLowerCase().split(/\s+/).filter(Boolean);
+    return words.some((word) => candidates.some((candidate) => candidate.toLowerCase().split(/[\s/]+/).some((part) => part.startsWith(word)) || candidate.toLowerCase().startsWith(word)));
+  }
+  if (key === 'description') return candidates.some((candidate) => candidate.toLowerCase().startsWith(value.toLowerCase()));
+  return candidates.some((candidate) => candidate.startsWith(value));
 }
 
 /** Filters AND together; a filter's values OR together; a value starting with `!` negates. */
@@ -214,8 +221,8 @@ function matchesFilters(secret: SecretRecord, filters: Filter[]): boolean {
     const candidates = fields[filter.Key] ?? [];
     const positives = filter.Values.filter((v) => !v.startsWith('!'));
     const negatives = filter.Values.filter((v) => v.startsWith('!')).map((v) => v.slice(1));
-    if (negatives.some((value) => matchesValue(candidates, value, true))) return false;
-    return positives.length === 0 || positives.some((value) => matchesValue(candidates, value, true));
+    if (negatives.some((value) => matchesValue(filter.Key, candidates, value))) return false;
+    return positives.length === 0 || positives.some((value) => matchesValue(filter.Key, candidates, value));
   });
 }
 

@@ -142,6 +142,16 @@ describe('listing', () => {
     expect(listed.SecretList?.map((s) => s.Name).sort()).toEqual([`${prefix}Anna`, `${prefix}amy`, `${prefix}andy`]);
   });
 
+  it('matches descriptions and `all` without regard to case, names with it', async () => {
+    await sm.send(new CreateSecretCommand({ Name: unique('Desc/Secret'), SecretString: '{}', Description: 'Partner Upload account' }));
+    const byDescription = await sm.send(new ListSecretsCommand({ Filters: [{ Key: 'description', Values: ['partner upload'] }] }));
+    expect(byDescription.SecretList).toHaveLength(1);
+    const byAll = await sm.send(new ListSecretsCommand({ Filters: [{ Key: 'all', Values: ['UPLOAD'] }] }));
+    expect(byAll.SecretList).toHaveLength(1);
+    const byName = await sm.send(new ListSecretsCommand({ Filters: [{ Key: 'name', Values: ['desc/'] }] }));
+    expect(byName.SecretList).toHaveLength(0);
+  });
+
   it('pages with MaxResults and NextToken', async () => {
     const names: string[] = [];
     let NextToken: string | undefined;

@@ -118,11 +118,14 @@ describe('reading the event', () => {
   it.each([
     ['a user name with /', { username: 'a/b' }],
     ['a user name with ..', { username: 'a..b' }],
-    ['a bad server id', { serverId: 's-123' }],
+    ['a server id that is not a path segment', { serverId: 's-123/../x' }],
     ['an unknown protocol', { protocol: 'SCP' }],
     ['a password that is not a string', { password: 12 }],
   ])('refuses %s', (_name, overrides) => {
     expect(readLoginEvent({ ...event(), ...overrides })).toBeNull();
+  });
+  it('accepts the short server ids of AWS’s own example events', () => {
+    expect(readLoginEvent({ ...event(), serverId: 's-abcd123456' })?.serverId).toBe('s-abcd123456');
   });
   it('treats a missing password like an empty one (a key login)', () => {
     const { password: _password, ...rest } = event();
