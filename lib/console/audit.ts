@@ -59,37 +59,52 @@ export async function recordAudit(actor: Actor, action: AuditAction, serverId: s
   }
 }
 
-export type AuditFilter = { serverId?: string; username?: string; actor?: string; action?: string; from?: Date; to?: Date; nextToken?: string };
+export type AuditFilter = { serverId?: string; username?: string; actor?: string; action?: string; from?: Date; to?: Date };
+
+export const AUDIT_PAGE_SIZE = 100;
+const MAX_SCANNED_PAGES = 50;
 
 function quote(value: string): string {
   return `"${value.replace(/["\\]/g, '')}"`;
 }
 
-export async function listAudit(filter: AuditFilter = {}): Promise<{ records: AuditRecord[]; nextToken: string | null }> {
+/**
+ * The newest matching records first. CloudWatch Logs returns events oldest first, so the pages are
+ * read up to a bound and the newest AUDIT_PAGE_SIZE kept; `olderThan` continues further back.
+ */
+export async function listAudit(filter: AuditFilter = {}): Promise<{ records: AuditRecord[]; olderThan: string | null }> {
   const clauses = (['serverId', 'username', 'actor', 'action'] as const)
     .filter((key) => filter[key])
     .map((key) => `$.${key} = ${quote(filter[key]!)}`);
+  const records: AuditRecord[] = [];
+  let nextToken: string | undefined;
+  let scanned = 0;
   try {
-    const page = await aws().logs.send(
-      new FilterLogEventsCommand({
-        logGroupName: AUDIT_LOG_GROUP,
-        ...(clauses.length ? { filterPattern: `{ ${clauses.join(' && ')} }` } : {}),
-        ...(filter.from ? { startTime: filter.from.getTime() } : {}),
-        ...(filter.to ? { endTime: filter.to.getTime() } : {}),
-        ...(filter.nextToken ? { nextToken: filter.nextToken } : {}),
-        limit: 100,
-      }),
-    );
-    const records = (page.events ?? []).flatMap((event) => {
-      try {
-        return [JSON.parse(event.message ?? '') as AuditRecord];
-      } catch {
-        return [];
+    do {
+      const page = await aws().logs.send(
+        new FilterLogEventsCommand({
+          logGroupName: AUDIT_LOG_GROUP,
+          ...(clauses.length ? { filterPattern: `{ ${clauses.join(' && ')} }` } : {}),
+          ...(filter.from ? { startTime: filter.from.getTime() } : {}),
+          ...(filter.to ? { endTime: filter.to.getTime() } : {}),
+          ...(nextToken ? { nextToken } : {}),
+        }),
+      );
+      for (const event of page.events ?? []) {
+        try {
+          records.push(JSON.parse(event.message ?? '') as AuditRecord);
+        } catch {
+          // Not one of ours; skip it.
+        }
       }
-    });
-    return { records: records.reverse(), nextToken: page.nextToken ?? null };
+      if (records.length > AUDIT_PAGE_SIZE) records.splice(0, records.length - AUDIT_PAGE_SIZE - 1);
+      nextToken = page.nextToken;
+    } while (nextToken && ++scanned < MAX_SCANNED_PAGES);
   } catch (err) {
-    if (err instanceof Error && err.name === 'ResourceNotFoundException') return { records: [], nextToken: null };
+    if (err instanceof Error && err.name === 'ResourceNotFoundException') return { records: [], olderThan: null };
     throw err;
   }
+  const more = records.length > AUDIT_PAGE_SIZE;
+  const newest = records.slice(-AUDIT_PAGE_SIZE).reverse();
+  return { records: newest, olderThan: more ? newest.at(-1)!.time : null };
 }

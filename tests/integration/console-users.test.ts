@@ -4,7 +4,7 @@ import type { InitializeMiddleware, MetadataBearer, MiddlewareStack } from '@smi
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configureAwsClients } from '@/lib/aws/clients';
 import type { Actor } from '@/lib/auth/roles';
-import { listAudit } from '@/lib/console/audit';
+import { listAudit, recordAudit } from '@/lib/console/audit';
 import { ConsoleError, StaleVersionError } from '@/lib/console/errors';
 import type { UserFormInput } from '@/lib/console/user-form';
 import {
@@ -198,5 +198,16 @@ describe('the audit trail', () => {
     const all = await listAudit();
     expect(all.records.map((r) => r.action)).toEqual(expect.arrayContaining(['user.create', 'user.update', 'user.delete', 'user.restore', 'user.disable', 'user.enable']));
     expect(JSON.stringify(all)).not.toMatch(/argon2id|Demo-Alice|Demo-Carol/);
+  });
+
+  it('lists the newest records first, 100 at a time, and goes further back on request', async () => {
+    for (let i = 0; i < 105; i++) await recordAudit(admin, 'user.test-login', SERVER, 'pager', { attempt: i });
+    const first = await listAudit({ username: 'pager' });
+    expect(first.records).toHaveLength(100);
+    expect(first.records[0]!.details?.attempt).toBe(104);
+    expect(first.olderThan).not.toBeNull();
+    const older = await listAudit({ username: 'pager', to: new Date(new Date(first.olderThan!).getTime() - 1) });
+    expect(older.records.map((r) => r.details?.attempt)).toEqual(expect.arrayContaining([0]));
+    expect(older.records.length).toBeGreaterThanOrEqual(5);
   });
 });

@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import { LoadError } from '@/components/load-error';
 import { requirePageRole } from '@/lib/auth/session';
 import { listAudit } from '@/lib/console/audit';
@@ -5,14 +6,14 @@ import { load } from '@/lib/console/load';
 
 export const metadata = { title: 'Audit trail' };
 
-type Search = { serverId?: string; username?: string; actor?: string; action?: string; from?: string; to?: string };
+type Search = { serverId?: string; username?: string; actor?: string; action?: string; from?: string; to?: string; before?: string };
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Search> }) {
   await requirePageRole('helpdesk');
   const search = await searchParams;
   const date = (value?: string) => (value && !Number.isNaN(Date.parse(value)) ? new Date(value) : undefined);
   const result = await load('the audit trail', () =>
-    listAudit({ serverId: search.serverId, username: search.username, actor: search.actor, action: search.action, from: date(search.from), to: date(search.to) }),
+    listAudit({ serverId: search.serverId, username: search.username, actor: search.actor, action: search.action, from: date(search.from), to: date(search.before) ? new Date(date(search.before)!.getTime() - 1) : date(search.to) }),
   );
   return (
     <>
@@ -81,6 +82,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </tbody>
         </table>
       )}
+      {result.ok && result.data.olderThan ? (
+        <nav className="pager" aria-label="Pages">
+          <Link href={`?${new URLSearchParams({ ...Object.fromEntries(Object.entries(search).filter(([k, v]) => k !== 'before' && v)), before: result.data.olderThan }).toString()}`}>Older records</Link>
+        </nav>
+      ) : null}
     </>
   );
 }

@@ -10,12 +10,33 @@ import { RestoreButton } from './restore-button';
 
 export const metadata = { title: 'Users' };
 
-type Props = { params: Promise<{ serverId: string }>; searchParams: Promise<{ q?: string; page?: string; deleted?: string; restored?: string }> };
+type Props = { params: Promise<{ serverId: string }>; searchParams: Promise<{ q?: string; page?: string; back?: string; deleted?: string; restored?: string }> };
+
+function readTrail(back: string | undefined): string[] {
+  if (!back) return [];
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(back, 'base64url').toString('utf8'));
+    return Array.isArray(parsed) ? parsed.filter((t): t is string => typeof t === 'string').slice(-50) : [];
+  } catch {
+    return [];
+  }
+}
+
+function pageHref(q: string, page: string | undefined, trail: string[]): string {
+  const params = new URLSearchParams();
+  if (q) params.set('q', q);
+  if (page) params.set('page', page);
+  if (trail.length) params.set('back', Buffer.from(JSON.stringify(trail)).toString('base64url'));
+  const query = params.toString();
+  return query ? `?${query}` : '?';
+}
 
 export default async function UsersPage({ params, searchParams }: Props) {
   const actor = await requirePageRole('helpdesk');
   const { serverId } = await params;
-  const { q = '', page, deleted, restored } = await searchParams;
+  const { q = '', page, back, deleted, restored } = await searchParams;
+  // The tokens of the pages before this one, so Previous works with AWS's forward-only NextToken.
+  const trail = readTrail(back);
   const server = await load('the server', () => getServer(serverId));
   if (server.ok && !server.data) notFound();
   if (server.ok && !server.data!.manageable) {
@@ -104,8 +125,8 @@ export default async function UsersPage({ params, searchParams }: Props) {
             </table>
           )}
           <nav className="pager" aria-label="Pages">
-            {page ? <Link href={`?q=${encodeURIComponent(q)}`}>First page</Link> : null}
-            {result.data.nextToken ? <Link href={`?q=${encodeURIComponent(q)}&page=${encodeURIComponent(result.data.nextToken)}`}>Next page</Link> : null}
+            {page ? <Link href={pageHref(q, trail.at(-1) || undefined, trail.slice(0, -1))}>Previous page</Link> : null}
+            {result.data.nextToken ? <Link href={pageHref(q, result.data.nextToken, [...trail, page ?? ''])}>Next page</Link> : null}
           </nav>
           {result.data.pendingDeletion.length > 0 ? (
             <>
