@@ -31,8 +31,13 @@ function randomSuffix(): string {
   return Array.from(randomBytes(6), (byte) => alphabet[byte % alphabet.length]).join('');
 }
 
+const lastPurge = new WeakMap<State, number>();
+
+/** Drops secrets whose recovery window has ended; at most once a second, as windows last days. */
 function purgeExpired(state: State): void {
   const t = now();
+  if ((lastPurge.get(state) ?? -Infinity) > t - 1) return;
+  lastPurge.set(state, t);
   for (const [name, secret] of Object.entries(state.secrets)) {
     if (secret.deletedDate !== undefined && secret.deletedDate <= t) delete state.secrets[name];
   }
