@@ -1,8 +1,11 @@
 import { defineConfig } from '@playwright/test';
 
 // The console under test is the `next build` output started by scripts/start.ts on a throwaway
-// local stack (scripts/e2e.ts prepares the data directory and the console accounts).
-const PORT = 3100;
+// local stack (scripts/e2e.ts prepares the data directory and the console accounts). The ports can be
+// moved (E2E_PORT, E2E_AWS_PORT, E2E_SFTP_PORT) so that two checkouts can run their suites at once.
+const PORT = Number(process.env.E2E_PORT ?? 3100);
+const AWS_PORT = process.env.E2E_AWS_PORT ?? '4610';
+const SFTP_PORT = process.env.E2E_SFTP_PORT ?? '2310';
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -33,8 +36,8 @@ export default defineConfig({
     env: {
       START_NO_BUILD: '1',
       PORT: String(PORT),
-      LOCAL_AWS_PORT: '4610',
-      LOCAL_SFTP_PORT: '2310',
+      LOCAL_AWS_PORT: AWS_PORT,
+      LOCAL_SFTP_PORT: SFTP_PORT,
       LOCAL_AWS_DATA: process.env.E2E_DATA_DIR ?? '.e2e-data',
       CONSOLE_USERS_FILE: process.env.CONSOLE_USERS_FILE ?? '.e2e-data/console-users.json',
     },

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { expect, test, USERS_URL } from './fixtures';
 import { UserPage } from './pages/user-page';
 
-const SFTP_PORT = 2310;
+const SFTP_PORT = Number(process.env.E2E_SFTP_PORT ?? 2310);
 
 function sftp(user: string, password: string, commands: string[]): { code: number; output: string } {
   const dir = mkdtempSync(path.join(tmpdir(), 'e2e-sftp-'));
