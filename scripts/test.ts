@@ -38,6 +38,14 @@ async function step(name: string, command: string, args: string[], env: NodeJS.P
   }
 }
 
+// A fresh machine: install the Debian packages the suite needs when we can (root with apt-get),
+// otherwise stop at once with the exact command to run.
+try {
+  await runCommand('bash', [path.join(repoRoot, 'scripts/system-packages.sh'), '--install'], process.env);
+} catch {
+  process.exit(1);
+}
+
 rmSync(resultsDir, { recursive: true, force: true });
 mkdirSync(resultsDir, { recursive: true });
 const tsx = path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs');
