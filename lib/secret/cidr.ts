@@ -26,12 +26,18 @@ export function checkCidr(raw: string): CidrCheck {
     return { ok: false, problem: 'not-a-network', message: `${JSON.stringify(shown(value))} is not an IP address or a network like 203.0.113.0/24.` };
   }
   const max = family === 'ipv4' ? 32 : 128;
+  if (prefixText === '') return { ok: false, problem: 'prefix-length', message: `${shown(value)} has nothing after the /; give a prefix length 0–${max}, or leave out the /.` };
   const prefix = prefixText === undefined ? max : /^\d{1,3}$/.test(prefixText) ? Number(prefixText) : NaN;
   if (!Number.isInteger(prefix) || prefix < 0 || prefix > max) {
     return { ok: false, problem: 'prefix-length', message: `${shown(value)} has a prefix length outside 0–${max}.` };
   }
   const parsed = ipaddr.parse(address);
-  const text = (ip: ipaddr.IPv4 | ipaddr.IPv6) => (ip.kind() === 'ipv6' ? (ip as ipaddr.IPv6).toRFC5952String() : ip.toString());
+  // RFC 5952: IPv6 in lower case with the longest run of zeros as ::, an IPv4-mapped tail dotted.
+  const text = (ip: ipaddr.IPv4 | ipaddr.IPv6): string => {
+    if (ip.kind() === 'ipv4') return ip.toString();
+    const v6 = ip as ipaddr.IPv6;
+    return v6.isIPv4MappedAddress() ? `::ffff:${v6.toIPv4Address().toString()}` : v6.toRFC5952String();
+  };
   const network = family === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(`${address}/${prefix}`) : ipaddr.IPv6.networkAddressFromCIDR(`${address}/${prefix}`);
   if (network.toNormalizedString() !== parsed.toNormalizedString()) {
     const suggestion = `${text(network)}/${prefix}`;

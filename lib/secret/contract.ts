@@ -91,16 +91,17 @@ const uint32 = (label: string) =>
     .number({
       error: (issue) => (issue.input === undefined || issue.input === null || issue.input === '' ? `Enter a ${label}.` : `${label} must be a number.`),
     })
-    .int(`${label} must be a whole number.`)
-    .min(0, `${label} must be between 0 and ${MAX_UINT32}.`)
-    .max(MAX_UINT32, `${label} must be between 0 and ${MAX_UINT32}.`);
+    // Refinements rather than .int()/.min(): zod aborts the whole object on those, and the rules
+    // that span fields must still report in the same submit.
+    .refine((n) => Number.isInteger(n) || !Number.isFinite(n), `${label} must be a whole number.`)
+    .refine((n) => !Number.isFinite(n) || (n >= 0 && n <= MAX_UINT32), `${label} must be between 0 and ${MAX_UINT32}.`);
 
 export const posixProfileSchema = z.object({
   Uid: uint32('UID'),
   Gid: uint32('GID'),
   SecondaryGids: z
-    .array(uint32('secondary GID'))
-    .max(MAX_SECONDARY_GIDS, `At most ${MAX_SECONDARY_GIDS} secondary GIDs are allowed.`)
+    .array(uint32('Each secondary GID'))
+    .refine((gids) => gids.length <= MAX_SECONDARY_GIDS, `At most ${MAX_SECONDARY_GIDS} secondary GIDs are allowed.`)
     .optional(),
 });
 export type PosixProfile = z.infer<typeof posixProfileSchema>;
@@ -321,18 +322,22 @@ const userSecretObject = z
   })
   .strict();
 
-type HomeFields = { HomeDirectoryDetails?: HomeDirectoryMapping[]; HomeDirectory?: string; Policy?: string; PosixProfile?: PosixProfile };
+type HomeFields = { HomeDirectoryDetails?: unknown; HomeDirectory?: unknown; Policy?: unknown };
+
+function isMappingList(value: unknown): value is HomeDirectoryMapping[] {
+  return Array.isArray(value) && value.every((m) => typeof m === 'object' && m !== null && typeof (m as HomeDirectoryMapping).Entry === 'string' && typeof (m as HomeDirectoryMapping).Target === 'string');
+}
 
 function addHomeIssues(secret: HomeFields, domain: StorageDomain, base: (string | number)[], ctx: z.RefinementCtx): void {
   if (secret.HomeDirectory !== undefined && secret.HomeDirectoryDetails !== undefined) {
     ctx.addIssue({ code: 'custom', path: [...base, 'HomeDirectory'], message: 'Use either a home folder or logical mappings, not both.' });
   }
-  if (secret.HomeDirectoryDetails) {
+  if (isMappingList(secret.HomeDirectoryDetails)) {
     for (const issue of mappingIssues(secret.HomeDirectoryDetails, domain)) {
       ctx.addIssue({ code: 'custom', path: [...base, 'HomeDirectoryDetails', issue.index, issue.field], message: issue.message, params: { rule: issue.rule } });
     }
   }
-  if (secret.HomeDirectory !== undefined) {
+  if (typeof secret.HomeDirectory === 'string') {
     for (const issue of homeDirectoryIssues(secret.HomeDirectory, domain)) {
       ctx.addIssue({ code: 'custom', path: [...base, 'HomeDirectory'], message: issue.message, params: { rule: issue.rule } });
     }
@@ -342,34 +347,43 @@ function addHomeIssues(secret: HomeFields, domain: StorageDomain, base: (string 
   }
 }
 
+const nonEmptyList = (value: unknown) => Array.isArray(value) && value.length > 0;
+
 /**
  * What the console writes, validated with a precise message per field. `domain` is the server's
- * storage (EFS targets begin with a file system id, and EFS needs a POSIX profile).
+ * storage (EFS targets begin with a file system id, and EFS needs a POSIX profile). The rules that
+ * span fields run even when a field is already wrong, so one submit reports every problem.
  */
 export function makeUserSecretInputSchema(domain: StorageDomain = 'EFS') {
-  return userSecretObject.superRefine((secret, ctx) => {
-    if (secret.PasswordHash && secret.Password) {
-      ctx.addIssue({ code: 'custom', path: ['Password'], message: 'Store either a password hash or a legacy plaintext password, not both.' });
-    }
-    const overrides = Object.values(secret.ProtocolOverrides ?? {});
-    const hasKeys = (secret.PublicKey?.length ?? 0) > 0 || overrides.some((override) => (override?.PublicKey?.length ?? 0) > 0);
-    const hasPassword = Boolean(secret.PasswordHash || secret.Password) || overrides.some((override) => Boolean(override?.PasswordHash || override?.Password));
-    if (!hasKeys && !hasPassword) {
-      ctx.addIssue({ code: 'custom', path: ['PublicKey'], message: 'Give the user a password or at least one SSH public key.' });
-    }
-    addHomeIssues(secret, domain, [], ctx);
-    for (const protocol of PROTOCOLS) {
-      const override = secret.ProtocolOverrides?.[protocol];
-      if (!override) continue;
-      if (override.PasswordHash && override.Password) {
-        ctx.addIssue({ code: 'custom', path: ['ProtocolOverrides', protocol, 'Password'], message: `Store either a ${protocol} password hash or a plaintext ${protocol} password, not both.` });
+  return userSecretObject.superRefine(
+    (value, ctx) => {
+      const secret = value as Record<string, unknown>;
+      if (secret.PasswordHash && secret.Password) {
+        ctx.addIssue({ code: 'custom', path: ['Password'], message: 'Store either a password hash or a legacy plaintext password, not both.' });
       }
-      addHomeIssues(override, domain, ['ProtocolOverrides', protocol], ctx);
-    }
-    if (domain === 'EFS' && !secret.PosixProfile) {
-      ctx.addIssue({ code: 'custom', path: ['PosixProfile'], message: 'EFS servers need a POSIX profile: enter a UID and a GID.' });
-    }
-  });
+      const overrideMap = typeof secret.ProtocolOverrides === 'object' && secret.ProtocolOverrides !== null ? (secret.ProtocolOverrides as Record<string, unknown>) : {};
+      const overrides = PROTOCOLS.map((protocol) => ownValue(overrideMap, protocol)).filter((o): o is Record<string, unknown> => typeof o === 'object' && o !== null);
+      const hasKeys = nonEmptyList(secret.PublicKey) || overrides.some((override) => nonEmptyList(override.PublicKey));
+      const hasPassword = Boolean(secret.PasswordHash || secret.Password) || overrides.some((override) => Boolean(override.PasswordHash || override.Password));
+      if (!hasKeys && !hasPassword) {
+        ctx.addIssue({ code: 'custom', path: ['PublicKey'], message: 'Give the user a password or at least one SSH public key.' });
+      }
+      addHomeIssues(secret, domain, [], ctx);
+      for (const protocol of PROTOCOLS) {
+        const override = ownValue(overrideMap, protocol);
+        if (typeof override !== 'object' || override === null) continue;
+        const fields = override as Record<string, unknown>;
+        if (fields.PasswordHash && fields.Password) {
+          ctx.addIssue({ code: 'custom', path: ['ProtocolOverrides', protocol, 'Password'], message: `Store either a ${protocol} password hash or a plaintext ${protocol} password, not both.` });
+        }
+        addHomeIssues(fields, domain, ['ProtocolOverrides', protocol], ctx);
+      }
+      if (domain === 'EFS' && (secret.PosixProfile === undefined || secret.PosixProfile === null)) {
+        ctx.addIssue({ code: 'custom', path: ['PosixProfile'], message: 'EFS servers need a POSIX profile: enter a UID and a GID.' });
+      }
+    },
+    { when: (payload) => typeof payload.value === 'object' && payload.value !== null && !Array.isArray(payload.value) },
+  );
 }
 
 export const userSecretInputSchema = makeUserSecretInputSchema('EFS');
