@@ -635,9 +635,13 @@ export function summarizeStoredSecret(secret: StoredUserSecret, now: Date = new 
     } else problems.push(parsed.error);
   }
   const storedNetworks = own('AcceptedIpNetwork');
-  const acceptedIpNetworks = typeof storedNetworks === 'string' ? storedNetworks.split(',').map((c) => c.trim()).filter(Boolean) : [];
+  const storedList = typeof storedNetworks === 'string' ? storedNetworks.split(',').map((c) => c.trim()).filter(Boolean) : [];
+  // Shown as they are stored after a save (`203.0.113.7/32`); a list that does not normalise as it is.
+  const normalisedList = normalizeCidrList(storedList);
+  const acceptedIpNetworks = normalisedList.ok ? normalisedList.cidrs : storedList;
   if (present(storedNetworks) && typeof storedNetworks !== 'string') problems.push('AcceptedIpNetwork is not comma-separated text: every login is refused');
-  const protocolOverrides = Object.keys(secret).filter((key) => PROTOCOLS.some((p) => key.startsWith(p) && (SECRET_KEYS as readonly string[]).includes(key.slice(p.length))));
+  // In the contract's order (protocol, then key), whatever order the JSON holds them in.
+  const protocolOverrides = PROTOCOLS.flatMap((p) => SECRET_KEYS.map((k) => `${p}${k}`)).filter((key) => Object.hasOwn(secret, key));
   const storedRole = own('Role');
   const role = typeof storedRole === 'string' && storedRole !== '' ? storedRole : null;
   if (!role) problems.push('No role: every login is refused');
