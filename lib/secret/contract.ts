@@ -379,7 +379,9 @@ export function makeUserSecretInputSchema(domain: StorageDomain = 'EFS') {
         addHomeIssues(fields, domain, ['ProtocolOverrides', protocol], ctx);
       }
       if (domain === 'EFS' && (secret.PosixProfile === undefined || secret.PosixProfile === null)) {
-        ctx.addIssue({ code: 'custom', path: ['PosixProfile'], message: 'EFS servers need a POSIX profile: enter a UID and a GID.' });
+        // On each field, so an empty GID is flagged where it is typed, not only beside the UID.
+        ctx.addIssue({ code: 'custom', path: ['PosixProfile', 'Uid'], message: 'Enter a UID: EFS servers need a POSIX profile.' });
+        ctx.addIssue({ code: 'custom', path: ['PosixProfile', 'Gid'], message: 'Enter a GID: EFS servers need a POSIX profile.' });
       }
     },
     { when: (payload) => typeof payload.value === 'object' && payload.value !== null && !Array.isArray(payload.value) },

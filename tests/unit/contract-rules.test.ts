@@ -233,6 +233,15 @@ describe('an empty GID or UID', () => {
     expect(messagesAt({ ...valid, PosixProfile: { Uid: undefined, Gid: 1 } }, 'PosixProfile.Uid')).toEqual(['Enter a UID.']);
     expect(messagesAt({ ...valid, PosixProfile: { Uid: Number.NaN, Gid: 1 } }, 'PosixProfile.Uid')).toEqual(['UID must be a number.']);
   });
+  it('flags both fields when an EFS user has neither', () => {
+    expect(messagesAt({ ...valid, PosixProfile: undefined }, 'PosixProfile.Gid')).toEqual(['Enter a GID: EFS servers need a POSIX profile.']);
+    expect(messagesAt({ ...valid, PosixProfile: undefined }, 'PosixProfile.Uid')).toEqual(['Enter a UID: EFS servers need a POSIX profile.']);
+    expect(issues({ ...valid, PosixProfile: undefined, HomeDirectory: '/my-bucket/x' }, makeUserSecretInputSchema('S3'))).toEqual([]);
+  });
+  it('reports the rules that span fields in the same submit as a wrong number', () => {
+    const found = issues({ ...valid, PosixProfile: { Uid: 1.5, Gid: 1 }, HomeDirectory: `/${FS}/..` }).map((i) => i.path);
+    expect(found).toEqual(expect.arrayContaining(['PosixProfile.Uid', 'HomeDirectory']));
+  });
 });
 
 describe('messages', () => {

@@ -91,7 +91,8 @@ describe('the write schema', () => {
   });
 
   it('requires a POSIX profile on EFS but not on S3', () => {
-    expect(fieldErrors({ ...valid, PosixProfile: undefined }).PosixProfile?.[0]).toContain('POSIX profile');
+    expect(fieldErrors({ ...valid, PosixProfile: undefined })['PosixProfile.Uid']).toEqual(['Enter a UID: EFS servers need a POSIX profile.']);
+    expect(fieldErrors({ ...valid, PosixProfile: undefined })['PosixProfile.Gid']).toEqual(['Enter a GID: EFS servers need a POSIX profile.']);
     const s3 = makeUserSecretInputSchema('S3');
     expect(fieldErrors({ ...valid, PosixProfile: undefined, HomeDirectoryDetails: [{ Entry: '/', Target: '/my-bucket/alice' }] }, s3)).toEqual({});
   });
