@@ -86,10 +86,10 @@ export function parseSecretName(name: string, prefix = DEFAULT_SECRET_PREFIX): {
 // ---------------------------------------------------------------------------------------------
 // Field schemas (strict: what the console writes)
 
-const uint32 = (label: string) =>
+const uint32 = (label: string, empty = `Enter a ${label}.`) =>
   z
     .number({
-      error: (issue) => (issue.input === undefined || issue.input === null || issue.input === '' ? `Enter a ${label}.` : `${label} must be a number.`),
+      error: (issue) => (issue.input === undefined || issue.input === null || issue.input === '' ? empty : `${label} must be a number.`),
     })
     // Refinements rather than .int()/.min(): zod aborts the whole object on those, and the rules
     // that span fields must still report in the same submit.
@@ -100,7 +100,7 @@ export const posixProfileSchema = z.object({
   Uid: uint32('UID'),
   Gid: uint32('GID'),
   SecondaryGids: z
-    .array(uint32('Each secondary GID'))
+    .array(uint32('Each secondary GID', 'Enter each secondary GID as a number.'))
     .refine((gids) => gids.length <= MAX_SECONDARY_GIDS, `At most ${MAX_SECONDARY_GIDS} secondary GIDs are allowed.`)
     .optional(),
 });

@@ -259,6 +259,10 @@ describe('round trip of generated secrets (property)', () => {
     expect(secretsEquivalent({ ...secret, Disabled: 'false' }, { ...secret, Disabled: 'true' })).toBe(false);
     expect(secretsEquivalent({ ...secret, Disabled: 'false' }, { ...secret, Disabled: false })).toBe(true);
     expect(secretsEquivalent(secret, { ...secret, Notes: 'changed' })).toBe(false);
+    // An unknown key named __proto__ is data like any other, never a prototype.
+    const withProto = JSON.parse(`{"__proto__": {"Role": "x"}, "Role": "${ROLE}"}`) as StoredUserSecret;
+    expect(Object.hasOwn(canonicalSecret(withProto), '__proto__')).toBe(true);
+    expect(secretsEquivalent(withProto, JSON.parse(`{"Role": "${ROLE}"}`) as StoredUserSecret)).toBe(false);
     expect(secretsEquivalent({ ...secret, AcceptedIpNetwork: '203.0.113.7' }, { ...secret, AcceptedIpNetwork: '203.0.113.7/32' })).toBe(true);
   });
 });
