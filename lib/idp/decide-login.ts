@@ -169,14 +169,18 @@ export async function decideLogin(event: LoginEvent, secretString: string | null
 
   const details = lookup(secret, 'HomeDirectoryDetails', protocol);
   const homeDirectory = lookup(secret, 'HomeDirectory', protocol);
+  const hasDetails = details !== undefined && details !== null && details !== '';
   // An unsafe path is refused even when the mappings take precedence: nothing unsafe is ever used.
+  // Without mappings, a home that is not a path is refused too: leaving it out would land the user
+  // at / (every file system of the server).
   let home: string | null = null;
   if (homeDirectory !== undefined && homeDirectory !== null && homeDirectory !== '') {
     const read = readHomeDirectory(homeDirectory);
-    if (!read.ok) return refuse(read.unsafe ? 'UNSAFE_HOME_DIRECTORY' : 'SECRET_INVALID');
-    home = read.value;
+    if (!read.ok && read.unsafe) return refuse('UNSAFE_HOME_DIRECTORY');
+    if (!read.ok && !hasDetails) return refuse('SECRET_INVALID');
+    home = read.ok ? read.value : null;
   }
-  if (details !== undefined && details !== null && details !== '') {
+  if (hasDetails) {
     const mappings = readHomeDirectoryDetails(details);
     if (!mappings.ok) return refuse(mappings.unsafe ? 'UNSAFE_HOME_DIRECTORY' : 'SECRET_INVALID');
     // A stored JSON string goes back untouched, byte for byte as AWS's sample Lambda returns it.

@@ -141,6 +141,8 @@ describe('unsafe homes', () => {
   it('refuses a HomeDirectory that is not a path as an invalid secret', async () => {
     expect((await decide({ Password: 'Pa55word!', Role: ROLE, HomeDirectory: 'home/alice' })).reason).toBe('SECRET_INVALID');
     expect((await decide({ Password: 'Pa55word!', Role: ROLE, HomeDirectory: 42 })).reason).toBe('SECRET_INVALID');
+    // Beside mappings (which take precedence) such a value is ignored, as before; an unsafe one is not.
+    expect((await decide({ Password: 'Pa55word!', Role: ROLE, HomeDirectory: 42, HomeDirectoryDetails: [{ Entry: '/', Target: `/${FS}/a` }] })).allowed).toBe(true);
   });
 
   it('still allows ${transfer:UserName} and a trailing slash on a PATH home', async () => {
