@@ -60,6 +60,12 @@ export function sameNameIgnoringCase(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
 }
 
+/** The existing user whose name differs from `name` only in case, or null (an exact match is not one). */
+export function nameDifferingOnlyInCase(name: string, existing: Iterable<string>): string | null {
+  for (const other of existing) if (other !== name && sameNameIgnoringCase(other, name)) return other;
+  return null;
+}
+
 export const usernameSchema = z
   .string({ error: 'Enter a user name.' })
   .trim()
@@ -553,6 +559,26 @@ export function readHomeDirectoryDetails(value: unknown): ParseResult<HomeDirect
   return { ok: true, value: mappings };
 }
 
+/** Mappings of the right shape (Entry and Target text), whatever their paths hold; null otherwise. */
+function readMappingShapes(value: unknown): HomeDirectoryMapping[] | null {
+  let raw = value;
+  if (typeof value === 'string') {
+    try {
+      raw = JSON.parse(value);
+    } catch {
+      return null;
+    }
+  }
+  if (!Array.isArray(raw) || raw.length === 0) return null;
+  const mappings: HomeDirectoryMapping[] = [];
+  for (const item of raw) {
+    const shape = mappingShape.safeParse(item);
+    if (!shape.success) return null;
+    mappings.push(shape.data);
+  }
+  return mappings;
+}
+
 /**
  * A PATH home as stored: text beginning with `/`, at most 1024 characters. A folder that could lead
  * outside itself, or `/` alone (every file system), fails with `unsafe: true`.
@@ -617,7 +643,15 @@ export function summarizeStoredSecret(secret: StoredUserSecret, now: Date = new 
     if (parsed.ok) {
       homeDirectoryMappings = parsed.value;
       homeDirectoryType = 'LOGICAL';
-    } else problems.push(parsed.unsafe ? `${parsed.error}: every login is refused` : parsed.error);
+    } else {
+      problems.push(parsed.unsafe ? `${parsed.error}: every login is refused` : parsed.error);
+      // Shown as stored, so the admin sees the unsafe path that must be fixed.
+      const unsafe = parsed.unsafe ? readMappingShapes(own('HomeDirectoryDetails')) : null;
+      if (unsafe) {
+        homeDirectoryMappings = unsafe;
+        homeDirectoryType = 'LOGICAL';
+      }
+    }
   }
   const storedHome = own('HomeDirectory');
   const homeDirectory = typeof storedHome === 'string' && storedHome !== '' ? storedHome : null;
@@ -685,7 +719,10 @@ function readInputFields(secret: StoredUserSecret, prefix: '' | Protocol): Input
   }
   if (present(own('HomeDirectoryDetails'))) {
     const mappings = readHomeDirectoryDetails(own('HomeDirectoryDetails'));
-    if (mappings.ok) fields.HomeDirectoryDetails = mappings.value;
+    // Unsafe mappings come back as stored: the form shows them and refuses them with a message,
+    // rather than dropping them and saving something the admin did not choose.
+    const value = mappings.ok ? mappings.value : mappings.unsafe ? readMappingShapes(own('HomeDirectoryDetails')) : null;
+    if (value) fields.HomeDirectoryDetails = value;
   }
   const home = own('HomeDirectory');
   // Shown even when unsafe, so the admin sees (and must fix) what is stored.

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { checkCidr, normalizeCidrList } from '@/lib/secret/cidr';
 import {
   isValidUsername,
+  nameDifferingOnlyInCase,
   makeUserSecretInputSchema,
   parseSecretName,
   readHomeDirectory,
@@ -11,6 +12,8 @@ import {
   roleArnAccount,
   sameNameIgnoringCase,
   serializeUserSecret,
+  storedSecretToInput,
+  summarizeStoredSecret,
   userSecretInputSchema,
   usernameSchema,
   type UserSecretInput,
@@ -119,6 +122,14 @@ describe('paths: the same rules for HomeDirectory, every Entry and every Target'
       expect(readHomeDirectory('/')).toMatchObject({ ok: false, unsafe: true });
       expect(readHomeDirectoryDetails([{ Entry: '/', Target: '/' }])).toMatchObject({ ok: false });
     });
+    it('gives the console unsafe mappings as stored, so the form shows them and refuses them', () => {
+      const stored = { Role: ROLE, HomeDirectoryDetails: `[{"Entry":"/","Target":"/${FS}/.."}]` };
+      expect(storedSecretToInput(stored).HomeDirectoryDetails).toEqual([{ Entry: '/', Target: `/${FS}/..` }]);
+      const summary = summarizeStoredSecret(stored);
+      expect(summary.homeDirectoryMappings).toEqual([{ Entry: '/', Target: `/${FS}/..` }]);
+      expect(summary.problems).toContain('HomeDirectoryDetails holds an unsafe path: every login is refused');
+      expect(issues({ ...valid, HomeDirectory: undefined, ...storedSecretToInput(stored) }).map((i) => i.message)).toContain('The folder must not contain .. (the folder above).');
+    });
     it('reads safe values, and tells an invalid value from an unsafe one', () => {
       expect(readHomeDirectory(`/${FS}/home/alice`)).toEqual({ ok: true, value: `/${FS}/home/alice` });
       expect(readHomeDirectory('home/alice')).toMatchObject({ ok: false });
@@ -148,6 +159,8 @@ describe('user names', () => {
   it('tells names that differ only in case', () => {
     expect(sameNameIgnoringCase('Alice', 'alice')).toBe(true);
     expect(sameNameIgnoringCase('alice', 'alicia')).toBe(false);
+    expect(nameDifferingOnlyInCase('Alice', ['bob', 'alice'])).toBe('alice');
+    expect(nameDifferingOnlyInCase('alice', ['alice', 'bob'])).toBeNull();
   });
 });
 
