@@ -3,12 +3,13 @@
 // preview all give the same answer.
 import {
   PROTOCOLS,
-  ROLE_ARN_PATTERN,
+  TRANSFER_ROLE_PATTERN,
   USERNAME_PATTERN,
   lookup,
   parseStoredSecret,
   readExpiresAt,
   readFlag,
+  readHomeDirectory,
   readHomeDirectoryDetails,
   readPosixProfile,
   readPublicKeys,
@@ -39,20 +40,45 @@ export type IdpAllowResponse = {
 /** A refusal is exactly `{}`, whatever the reason. */
 export type IdpResponse = IdpAllowResponse | Record<string, never>;
 
-export type RefusalReason =
-  | 'INVALID_EVENT'
-  | 'USER_NOT_FOUND'
-  | 'SECRET_UNREADABLE'
-  | 'SECRET_INVALID'
-  | 'USER_DISABLED'
-  | 'USER_EXPIRED'
-  | 'SOURCE_IP_REFUSED'
-  | 'EMPTY_PASSWORD_NOT_SFTP'
-  | 'NO_PASSWORD_STORED'
-  | 'WRONG_PASSWORD'
-  | 'NO_PUBLIC_KEY_STORED'
-  | 'NO_ROLE';
-export type ReasonCode = 'PASSWORD_OK' | 'PUBLIC_KEYS_RETURNED' | RefusalReason;
+/** Why a login is refused, in the order the decision checks; one place for the console and docs. */
+export const REFUSAL_REASONS = [
+  'INVALID_EVENT',
+  'USER_NOT_FOUND',
+  'SECRET_UNREADABLE',
+  'SECRET_INVALID',
+  'USER_DISABLED',
+  'USER_EXPIRED',
+  'SOURCE_IP_REFUSED',
+  'EMPTY_PASSWORD_NOT_SFTP',
+  'NO_PASSWORD_STORED',
+  'WRONG_PASSWORD',
+  'NO_PUBLIC_KEY_STORED',
+  'NO_ROLE',
+  'UNSAFE_HOME_DIRECTORY',
+] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+export const ALLOW_REASONS = ['PASSWORD_OK', 'PUBLIC_KEYS_RETURNED'] as const;
+export const REASON_CODES = [...ALLOW_REASONS, ...REFUSAL_REASONS] as const;
+export type ReasonCode = (typeof REASON_CODES)[number];
+
+/** Each reason in a sentence an admin understands (never shown to the user who logs in). */
+export const REASON_DESCRIPTIONS: Readonly<Record<ReasonCode, string>> = {
+  PASSWORD_OK: 'The password is correct; the login is allowed.',
+  PUBLIC_KEYS_RETURNED: 'The user has SSH keys; the login is allowed when the client proves one of them.',
+  INVALID_EVENT: 'The login request was malformed (for example a user name Transfer does not allow).',
+  USER_NOT_FOUND: 'There is no such user on this server.',
+  SECRET_UNREADABLE: 'The user’s secret could not be read.',
+  SECRET_INVALID: 'The user’s secret holds a value the login cannot read; fix it in the console.',
+  USER_DISABLED: 'The user is disabled.',
+  USER_EXPIRED: 'The user’s access has expired.',
+  SOURCE_IP_REFUSED: 'The login came from an address outside the user’s allowed networks.',
+  EMPTY_PASSWORD_NOT_SFTP: 'A login without a password is only possible over SFTP with an SSH key.',
+  NO_PASSWORD_STORED: 'The user has no password for this protocol.',
+  WRONG_PASSWORD: 'The password is wrong.',
+  NO_PUBLIC_KEY_STORED: 'The user has no SSH key for this protocol.',
+  NO_ROLE: 'The user has no valid IAM role.',
+  UNSAFE_HOME_DIRECTORY: 'The user’s home folder or mappings hold a path that could lead outside them (such as ..); fix it in the console.',
+};
 
 export type LoginEvent = {
   username: string;
@@ -134,7 +160,7 @@ export async function decideLogin(event: LoginEvent, secretString: string | null
   }
 
   const role = lookup(secret, 'Role', protocol);
-  if (typeof role !== 'string' || role.length < 20 || role.length > 2048 || !ROLE_ARN_PATTERN.test(role)) return refuse('NO_ROLE');
+  if (typeof role !== 'string' || role.length < 20 || role.length > 2048 || !TRANSFER_ROLE_PATTERN.test(role)) return refuse('NO_ROLE');
   const response: IdpAllowResponse = { Role: role };
 
   const policy = lookup(secret, 'Policy', protocol);
@@ -143,14 +169,25 @@ export async function decideLogin(event: LoginEvent, secretString: string | null
 
   const details = lookup(secret, 'HomeDirectoryDetails', protocol);
   const homeDirectory = lookup(secret, 'HomeDirectory', protocol);
-  if (details !== undefined && details !== null && details !== '') {
+  const hasDetails = details !== undefined && details !== null && details !== '';
+  // An unsafe path is refused even when the mappings take precedence: nothing unsafe is ever used.
+  // Without mappings, a home that is not a path is refused too: leaving it out would land the user
+  // at / (every file system of the server).
+  let home: string | null = null;
+  if (homeDirectory !== undefined && homeDirectory !== null && homeDirectory !== '') {
+    const read = readHomeDirectory(homeDirectory);
+    if (!read.ok && read.unsafe) return refuse('UNSAFE_HOME_DIRECTORY');
+    if (!read.ok && !hasDetails) return refuse('SECRET_INVALID');
+    home = read.ok ? read.value : null;
+  }
+  if (hasDetails) {
     const mappings = readHomeDirectoryDetails(details);
-    if (!mappings.ok) return refuse('SECRET_INVALID');
+    if (!mappings.ok) return refuse(mappings.unsafe ? 'UNSAFE_HOME_DIRECTORY' : 'SECRET_INVALID');
     // A stored JSON string goes back untouched, byte for byte as AWS's sample Lambda returns it.
     response.HomeDirectoryDetails = typeof details === 'string' ? details : JSON.stringify(mappings.value);
     response.HomeDirectoryType = 'LOGICAL';
-  } else if (typeof homeDirectory === 'string' && homeDirectory !== '') {
-    response.HomeDirectory = homeDirectory;
+  } else if (home !== null) {
+    response.HomeDirectory = home;
   }
 
   const posix = lookup(secret, 'PosixProfile', protocol);

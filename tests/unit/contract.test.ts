@@ -76,22 +76,23 @@ describe('the write schema', () => {
   });
 
   it('keeps UID and GID within 0–4294967295 and whole', () => {
-    expect(fieldErrors({ ...valid, PosixProfile: { Uid: -1, Gid: 1 } })['PosixProfile.Uid']?.[0]).toBe('UID must be between 0 and 4294967295');
-    expect(fieldErrors({ ...valid, PosixProfile: { Uid: 1, Gid: 4294967296 } })['PosixProfile.Gid']?.[0]).toBe('GID must be between 0 and 4294967295');
-    expect(fieldErrors({ ...valid, PosixProfile: { Uid: 1.5, Gid: 1 } })['PosixProfile.Uid']?.[0]).toBe('UID must be a whole number');
+    expect(fieldErrors({ ...valid, PosixProfile: { Uid: -1, Gid: 1 } })['PosixProfile.Uid']?.[0]).toBe('UID must be between 0 and 4294967295.');
+    expect(fieldErrors({ ...valid, PosixProfile: { Uid: 1, Gid: 4294967296 } })['PosixProfile.Gid']?.[0]).toBe('GID must be between 0 and 4294967295.');
+    expect(fieldErrors({ ...valid, PosixProfile: { Uid: 1.5, Gid: 1 } })['PosixProfile.Uid']?.[0]).toBe('UID must be a whole number.');
     expect(fieldErrors({ ...valid, PosixProfile: { Uid: 0, Gid: 4294967295 } })).toEqual({});
   });
 
   it('allows at most 16 secondary GIDs', () => {
     const gids = Array.from({ length: 17 }, (_, i) => 2000 + i);
     expect(fieldErrors({ ...valid, PosixProfile: { Uid: 1, Gid: 1, SecondaryGids: gids } })['PosixProfile.SecondaryGids']?.[0]).toBe(
-      'At most 16 secondary GIDs are allowed',
+      'At most 16 secondary GIDs are allowed.',
     );
     expect(fieldErrors({ ...valid, PosixProfile: { Uid: 1, Gid: 1, SecondaryGids: gids.slice(0, 16) } })).toEqual({});
   });
 
   it('requires a POSIX profile on EFS but not on S3', () => {
-    expect(fieldErrors({ ...valid, PosixProfile: undefined }).PosixProfile?.[0]).toContain('POSIX profile');
+    expect(fieldErrors({ ...valid, PosixProfile: undefined })['PosixProfile.Uid']).toEqual(['Enter a UID: EFS servers need a POSIX profile.']);
+    expect(fieldErrors({ ...valid, PosixProfile: undefined })['PosixProfile.Gid']).toEqual(['Enter a GID: EFS servers need a POSIX profile.']);
     const s3 = makeUserSecretInputSchema('S3');
     expect(fieldErrors({ ...valid, PosixProfile: undefined, HomeDirectoryDetails: [{ Entry: '/', Target: '/my-bucket/alice' }] }, s3)).toEqual({});
   });
@@ -99,32 +100,32 @@ describe('the write schema', () => {
   describe('home-directory mappings', () => {
     const withMappings = (HomeDirectoryDetails: unknown) => fieldErrors({ ...valid, HomeDirectoryDetails });
     it('needs Entry and Target that begin with /', () => {
-      expect(withMappings([{ Entry: 'data', Target: `/${FS}/data` }])['HomeDirectoryDetails.0.Entry']?.[0]).toBe('The visible path must begin with /');
-      expect(withMappings([{ Entry: '/data', Target: `${FS}/data` }])['HomeDirectoryDetails.0.Target']?.[0]).toBe('The target must begin with /');
+      expect(withMappings([{ Entry: 'data', Target: `/${FS}/data` }])['HomeDirectoryDetails.0.Entry']?.[0]).toBe('The visible path must begin with /.');
+      expect(withMappings([{ Entry: '/data', Target: `${FS}/data` }])['HomeDirectoryDetails.0.Target']?.[0]).toBe('The folder must begin with / and the file system or bucket.');
     });
     it('refuses a trailing slash on a Target', () => {
-      expect(withMappings([{ Entry: '/data', Target: `/${FS}/data/` }])['HomeDirectoryDetails.0.Target']).toContain('The target must not end with /');
+      expect(withMappings([{ Entry: '/data', Target: `/${FS}/data/` }])['HomeDirectoryDetails.0.Target']).toContain('The folder must not end with /.');
     });
     it('allows / only as the sole Entry', () => {
       const errors = withMappings([
         { Entry: '/', Target: `/${FS}/a` },
         { Entry: '/b', Target: `/${FS}/b` },
       ]);
-      expect(errors['HomeDirectoryDetails.0.Entry']).toContain('The visible path / must be the only mapping');
+      expect(errors['HomeDirectoryDetails.0.Entry']).toContain('Mapping 1: The visible path / must be the only mapping.');
     });
     it('refuses duplicate Entries', () => {
       const errors = withMappings([
         { Entry: '/data', Target: `/${FS}/a` },
         { Entry: '/data', Target: `/${FS}/b` },
       ]);
-      expect(errors['HomeDirectoryDetails.1.Entry']).toContain('The visible path /data is mapped twice');
+      expect(errors['HomeDirectoryDetails.1.Entry']).toContain('Mapping 2: The visible path /data is mapped twice (see mapping 1).');
     });
     it('refuses nested Entries', () => {
       const errors = withMappings([
         { Entry: '/data', Target: `/${FS}/a` },
         { Entry: '/data/in', Target: `/${FS}/b` },
       ]);
-      expect(errors['HomeDirectoryDetails.1.Entry']).toContain('The visible paths /data and /data/in overlap');
+      expect(errors['HomeDirectoryDetails.1.Entry']).toContain('Mapping 2: The visible paths /data and /data/in overlap; one must not lie inside the other.');
       expect(withMappings([{ Entry: '/data', Target: `/${FS}/a` }, { Entry: '/database', Target: `/${FS}/b` }])).toEqual({});
     });
     it('requires EFS Targets to begin with a file system id', () => {
@@ -134,14 +135,14 @@ describe('the write schema', () => {
   });
 
   it('refuses HomeDirectory together with HomeDirectoryDetails', () => {
-    expect(fieldErrors({ ...valid, HomeDirectory: `/${FS}/home/alice` }).HomeDirectory).toContain('Use either a home directory or logical mappings, not both');
+    expect(fieldErrors({ ...valid, HomeDirectory: `/${FS}/home/alice` }).HomeDirectory).toContain('Use either a home folder or logical mappings, not both.');
   });
 
   it('refuses a session policy on EFS, and non-JSON or oversized policies on S3', () => {
     const s3 = makeUserSecretInputSchema('S3');
     const base = { ...valid, HomeDirectoryDetails: [{ Entry: '/', Target: '/my-bucket/alice' }] };
     expect(fieldErrors({ ...valid, Policy: '{}' }).Policy?.[0]).toContain('S3 servers only');
-    expect(fieldErrors({ ...base, Policy: 'not json' }, s3).Policy).toContain('The session policy must be a JSON object');
+    expect(fieldErrors({ ...base, Policy: 'not json' }, s3).Policy).toContain('The session policy must be a JSON object.');
     expect(fieldErrors({ ...base, Policy: JSON.stringify({ x: 'y'.repeat(2100) }) }, s3).Policy?.[0]).toContain('at most 2048');
     expect(fieldErrors({ ...base, Policy: '{"Version":"2012-10-17","Statement":[]}' }, s3)).toEqual({});
   });
@@ -154,12 +155,12 @@ describe('the write schema', () => {
 
   it('requires valid IPv4 and IPv6 CIDRs', () => {
     expect(fieldErrors({ ...valid, AcceptedIpNetwork: ['203.0.113.0/24', '2001:db8::/32'] })).toEqual({});
-    expect(fieldErrors({ ...valid, AcceptedIpNetwork: ['203.0.113.0/33'] }).AcceptedIpNetwork?.[0]).toContain('prefix length outside 0–32');
-    expect(fieldErrors({ ...valid, AcceptedIpNetwork: ['example.com/24'] }).AcceptedIpNetwork?.[0]).toContain('not an IPv4 or IPv6 network');
+    expect(fieldErrors({ ...valid, AcceptedIpNetwork: ['203.0.113.0/33'] })['AcceptedIpNetwork.0']?.[0]).toContain('prefix length outside 0–32');
+    expect(fieldErrors({ ...valid, AcceptedIpNetwork: ['example.com/24'] })['AcceptedIpNetwork.0']?.[0]).toContain('is not an IP address or a network like 203.0.113.0/24.');
   });
 
   it('requires a password or a key', () => {
-    expect(fieldErrors({ ...valid, PasswordHash: undefined }).PublicKey).toContain('Give the user a password or at least one SSH public key');
+    expect(fieldErrors({ ...valid, PasswordHash: undefined }).PublicKey).toContain('Give the user a password or at least one SSH public key.');
     expect(fieldErrors({ ...valid, PasswordHash: undefined, ProtocolOverrides: { FTPS: { Password: 'ftps-only-password' } } })).toEqual({});
   });
 

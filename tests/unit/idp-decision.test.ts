@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideLogin, readLoginEvent, type LoginEvent } from '@/lib/idp/decide-login';
+import { REASON_CODES, REASON_DESCRIPTIONS, REFUSAL_REASONS, decideLogin, readLoginEvent, type LoginEvent } from '@/lib/idp/decide-login';
 import { hashPassword } from '@/lib/secret/password';
 import { ED25519, RSA_3072 } from '../fixtures/keys';
 
@@ -111,6 +111,71 @@ describe('the login decision', () => {
       expect((await decideLogin(event(), secret, NOW)).response).toEqual({});
     }
     expect((await decideLogin(event(), null, NOW)).reason).toBe('USER_NOT_FOUND');
+  });
+});
+
+describe('unsafe homes', () => {
+  const FS = 'fs-0123456789abcdef0';
+  it.each([
+    ['.. in HomeDirectory', { HomeDirectory: `/${FS}/..` }],
+    ['.. climbing to another file system', { HomeDirectory: `/${FS}/../../fs-0a1b2c3d4e5f6a7b8/archive` }],
+    ['a line break in HomeDirectory', { HomeDirectory: `/${FS}/home\nalice` }],
+    ['a HomeDirectory of / alone', { HomeDirectory: '/' }],
+    ['.. in a Target (JSON text)', { HomeDirectoryDetails: `[{"Entry":"/","Target":"/${FS}/home/.."}]` }],
+    ['.. in an Entry (array)', { HomeDirectoryDetails: [{ Entry: '/a/..', Target: `/${FS}/a` }] }],
+    ['a quote in a Target', { HomeDirectoryDetails: [{ Entry: '/', Target: `/${FS}/"x"` }] }],
+    ['// in a Target', { HomeDirectoryDetails: [{ Entry: '/', Target: `/${FS}//x` }] }],
+    ['a Target of / alone', { HomeDirectoryDetails: [{ Entry: '/', Target: '/' }] }],
+    ['an unsafe HomeDirectory beside safe mappings', { HomeDirectory: `/${FS}/..`, HomeDirectoryDetails: [{ Entry: '/', Target: `/${FS}/a` }] }],
+  ])('refuses %s with {} and UNSAFE_HOME_DIRECTORY', async (_name, home) => {
+    expect(await decide({ Password: 'Pa55word!', Role: ROLE, ...home })).toEqual({ allowed: false, reason: 'UNSAFE_HOME_DIRECTORY', response: {} });
+    expect(await decide({ PublicKey: ED25519.line, Role: ROLE, ...home }, { password: '' })).toEqual({ allowed: false, reason: 'UNSAFE_HOME_DIRECTORY', response: {} });
+  });
+
+  it('refuses an unsafe per-protocol home for that protocol only', async () => {
+    const secret = { Password: 'Pa55word!', Role: ROLE, HomeDirectory: `/${FS}/home/alice`, FTPHomeDirectory: `/${FS}/home/alice/..` };
+    expect((await decide(secret, { protocol: 'FTP' })).reason).toBe('UNSAFE_HOME_DIRECTORY');
+    expect((await decide(secret)).response).toMatchObject({ HomeDirectory: `/${FS}/home/alice` });
+  });
+
+  it('refuses a HomeDirectory that is not a path as an invalid secret', async () => {
+    expect((await decide({ Password: 'Pa55word!', Role: ROLE, HomeDirectory: 'home/alice' })).reason).toBe('SECRET_INVALID');
+    expect((await decide({ Password: 'Pa55word!', Role: ROLE, HomeDirectory: 42 })).reason).toBe('SECRET_INVALID');
+    // Beside mappings (which take precedence) such a value is ignored, as before; an unsafe one is not.
+    expect((await decide({ Password: 'Pa55word!', Role: ROLE, HomeDirectory: 42, HomeDirectoryDetails: [{ Entry: '/', Target: `/${FS}/a` }] })).allowed).toBe(true);
+  });
+
+  it('still allows ${transfer:UserName} and a trailing slash on a PATH home', async () => {
+    expect((await decide({ Password: 'Pa55word!', Role: ROLE, HomeDirectory: `/${FS}/home/alice/` })).allowed).toBe(true);
+    expect((await decide({ Password: 'Pa55word!', Role: ROLE, HomeDirectoryDetails: [{ Entry: '/', Target: `/${FS}/home/\${transfer:UserName}` }] })).allowed).toBe(true);
+  });
+
+  it('never throws on unsafe or odd homes (fuzz)', async () => {
+    let seed = 8;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const pieces = ['/', '..', '.', FS, 'home', '\n', '"', '<', '\\', '', '//', '%2e', '\u0000', '${transfer:UserName}'];
+    for (let i = 0; i < 300; i++) {
+      const path = Array.from({ length: 1 + Math.floor(random() * 6) }, () => pieces[Math.floor(random() * pieces.length)]).join('');
+      const shape = Math.floor(random() * 4);
+      const home = shape === 0 ? { HomeDirectory: path } : shape === 1 ? { HomeDirectoryDetails: JSON.stringify([{ Entry: path, Target: `/${FS}/x` }]) } : shape === 2 ? { HomeDirectoryDetails: [{ Entry: '/', Target: path }] } : { SFTPHomeDirectory: path };
+      const result = await decide({ Password: 'Pa55word!', Role: ROLE, ...home });
+      if (!result.allowed) expect(result.response).toEqual({});
+      else expect(path.includes('..')).toBe(false);
+    }
+  });
+});
+
+describe('reason codes', () => {
+  it('are listed once, each with a sentence for the console', () => {
+    expect(REFUSAL_REASONS).toContain('UNSAFE_HOME_DIRECTORY');
+    expect(new Set(REASON_CODES).size).toBe(REASON_CODES.length);
+    for (const code of REASON_CODES) expect(REASON_DESCRIPTIONS[code]).toMatch(/\.$/);
+  });
+});
+
+describe('roles in stored secrets', () => {
+  it('keeps Transfer’s own check: a role ARN the console would not write still logs in', async () => {
+    expect((await decide({ Password: 'Pa55word!', Role: 'arn:aws:iam::000000000000:role/path/to/role' })).allowed).toBe(true);
   });
 });
 
