@@ -17,7 +17,7 @@ import {
   type Protocol,
 } from '../secret/contract';
 import { ipInNetworks, parseCidrList } from '../secret/ip-network';
-import { constantTimeEqual, verifyPassword } from '../secret/password';
+import { classifyArgon2idHash, constantTimeEqual, verifyPassword } from '../secret/password';
 
 export type IdpEvent = {
   username?: unknown;
@@ -50,6 +50,7 @@ export type RefusalReason =
   | 'EMPTY_PASSWORD_NOT_SFTP'
   | 'NO_PASSWORD_STORED'
   | 'WRONG_PASSWORD'
+  | 'PASSWORD_HASH_TOO_COSTLY'
   | 'NO_PUBLIC_KEY_STORED'
   | 'NO_ROLE';
 export type ReasonCode = 'PASSWORD_OK' | 'PUBLIC_KEYS_RETURNED' | RefusalReason;
@@ -123,6 +124,8 @@ export async function decideLogin(event: LoginEvent, secretString: string | null
   if (event.password !== '') {
     const stored = storedPassword(secret, protocol);
     if (!stored) return refuse('NO_PASSWORD_STORED');
+    // A hash beyond the cost bounds is refused before any work, whatever the password.
+    if (stored.kind === 'hash' && classifyArgon2idHash(stored.value) === 'too-costly') return refuse('PASSWORD_HASH_TOO_COSTLY');
     const matches =
       stored.kind === 'hash' ? await verifyPassword(event.password, stored.value) : constantTimeEqual(event.password, stored.value);
     if (!matches) return refuse('WRONG_PASSWORD');
