@@ -1,32 +1,53 @@
 // The SFTP subsystem of one logged-in user: the protocol's requests mapped onto the local disk, every
 // path through the user's virtual namespace and the POSIX checks. ssh2 only frames the protocol.
 import { constants as fsConstants, type Stats } from 'node:fs';
-import { chmod, chown, lstat, mkdir, open, readdir, rename, rmdir, stat, unlink, utimes, type FileHandle } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { chmod, chown, link, lstat, mkdir, open, readdir, rename, rmdir, stat, unlink, utimes, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import ssh2, { type Attributes, type FileEntry, type SFTPWrapper } from 'ssh2';
-import { attrsOf, can, denied, DIR_ATTRS, longname, missing, R, SftpFailure, toFailure, W, X } from './posix';
+import { attrsOf, can, denied, DIR_ATTRS, failure, longname, missing, PERMISSION_BITS, R, SftpFailure, toFailure, W, X } from './posix';
 import type { Session } from './session';
 import type { Resolved } from './virtual-fs';
 
 const { STATUS_CODE, OPEN_MODE } = ssh2.utils.sftp;
 
 const MAX_READ = 256 * 1024;
+/** Uploads are written under this hidden name beside their target and renamed over it at CLOSE. */
+export const UPLOAD_PREFIX = '.transfer-desk-upload-';
 const MAX_PENDING_WRITES = 64;
 
+/** An upload staged under a temporary name: where it goes at CLOSE, and how. */
+type Staged = { final: string; exclusive: boolean };
+
 type Handle =
-  | { kind: 'file'; file: FileHandle; virtual: string; read: number; written: number; writable: boolean; pending: Set<Promise<void>>; failed: unknown }
+  | {
+      kind: 'file';
+      file: FileHandle;
+      virtual: string;
+      /** The path the descriptor was opened on: the target, or the staged upload's temporary name. */
+      real: string;
+      staged: Staged | null;
+      read: number;
+      written: number;
+      writable: boolean;
+      pending: Set<Promise<void>>;
+      failed: unknown;
+    }
   | { kind: 'dir'; entries: FileEntry[] | null; virtual: string; resolved: Resolved };
 
 /** One user's SFTP subsystem: every path goes through the virtual namespace and the POSIX checks. */
 export class SftpSession {
   private readonly handles = new Map<number, Handle>();
   private nextHandle = 1;
+  /** OPEN and OPENDIR requests between the cap check and their handle, so concurrent ones count too. */
+  private opening = 0;
 
   constructor(
     private readonly sftp: SFTPWrapper,
     private readonly session: Session,
     private readonly log: (line: Record<string, unknown>) => void,
     private readonly canChown: boolean,
+    private readonly maxOpenHandles: number,
   ) {
     const serve = (op: string, reqid: number, work: Promise<void>) => {
       work.catch((err: unknown) => {
@@ -61,13 +82,32 @@ export class SftpSession {
     sftp.on('close', () => void this.closeAll());
   }
 
+  /**
+   * The session ended with handles open: a file still open for writing is an interrupted upload. A
+   * staged one is discarded (the target keeps its previous content, or stays absent); one written in
+   * place keeps what arrived. Either way the log names it with the bytes received.
+   */
   private async closeAll(): Promise<void> {
-    for (const handle of this.handles.values()) {
+    const open = [...this.handles.values()];
+    this.handles.clear();
+    for (const handle of open) {
       if (handle.kind !== 'file') continue;
       await Promise.all(handle.pending);
-      await handle.file.close().catch(() => undefined);
+      await handle.file.close().catch((err: unknown) => (handle.failed ??= err));
+      if (!handle.writable) continue;
+      if (handle.staged) await unlink(handle.real).catch(() => undefined);
+      this.log({ event: 'sftp-upload-interrupted', path: handle.virtual, bytesWritten: handle.written, kept: handle.staged ? 'nothing' : 'partial file' });
     }
-    this.handles.clear();
+  }
+
+  /** Counts an OPEN/OPENDIR against the per-session handle cap until `release`. */
+  private reserveHandle(): void {
+    if (this.handles.size + this.opening >= this.maxOpenHandles) throw failure(`Too many open handles (at most ${this.maxOpenHandles})`);
+    this.opening += 1;
+  }
+
+  private releaseHandle(): void {
+    this.opening -= 1;
   }
 
   private ok(reqid: number, op: string, virtual: string, extra: Record<string, unknown> = {}) {
@@ -80,6 +120,8 @@ export class SftpSession {
     const resolved = this.session.fs.resolve(clientPath);
     if (resolved.kind === 'none') throw missing();
     if (resolved.kind === 'virtual-dir') throw denied('This folder is part of the logical home and cannot be changed');
+    // Another upload's temporary file is nobody's to touch.
+    if (path.basename(resolved.real).startsWith(UPLOAD_PREFIX)) throw missing();
     if (!(await this.session.fs.contained(resolved))) throw denied('Path outside the home directory');
     return resolved;
   }
@@ -131,7 +173,12 @@ export class SftpSession {
       await this.requireDirAccess(resolved.real, R | X);
     }
     this.log({ event: 'sftp-op', op: 'OPENDIR', path: resolved.virtual, result: 'ok' });
-    this.sftp.handle(reqid, this.handleBuffer({ kind: 'dir', entries: null, virtual: resolved.virtual, resolved }));
+    this.reserveHandle();
+    try {
+      this.sftp.handle(reqid, this.handleBuffer({ kind: 'dir', entries: null, virtual: resolved.virtual, resolved }));
+    } finally {
+      this.releaseHandle();
+    }
   }
 
   private async readdir(reqid: number, buffer: Buffer): Promise<void> {
@@ -145,6 +192,7 @@ export class SftpSession {
         const names = await readdir(resolved.real);
         const entries: FileEntry[] = [];
         for (const name of names) {
+          if (name.startsWith(UPLOAD_PREFIX)) continue;
           const stats = await lstat(path.join(resolved.real, name)).catch(() => null);
           if (!stats) continue;
           const attrs = attrsOf(stats);
@@ -161,30 +209,71 @@ export class SftpSession {
   }
 
   private async open(reqid: number, clientPath: string, flags: number, attrs: Attributes): Promise<void> {
+    this.reserveHandle();
+    try {
+      const handle = await this.openFile(clientPath, flags, attrs);
+      this.sftp.handle(reqid, this.handleBuffer(handle));
+    } finally {
+      this.releaseHandle();
+    }
+  }
+
+  private async openFile(clientPath: string, flags: number, attrs: Attributes): Promise<Handle> {
     const resolved = await this.real(clientPath);
     const { READ, WRITE, APPEND, CREAT, TRUNC, EXCL } = OPEN_MODE;
     const writable = (flags & WRITE) !== 0;
     const readable = (flags & READ) !== 0 || !writable;
+    const access = readable && writable ? fsConstants.O_RDWR : writable ? fsConstants.O_WRONLY : fsConstants.O_RDONLY;
+    const existing = await stat(resolved.real).catch(() => null);
+    if (existing?.isDirectory()) throw failure('Is a directory');
+    const parent = path.dirname(resolved.real);
+    if (existing) {
+      if (flags & EXCL) throw failure('File exists');
+      if (!can(existing, this.session.profile, (readable ? R : 0) | (writable ? W : 0))) throw denied();
+    } else {
+      if (!(flags & CREAT)) throw missing();
+      await this.requireDirAccess(parent, W | X);
+    }
+    const requestedMode = typeof attrs?.mode === 'number' ? attrs.mode & PERMISSION_BITS : 0o644;
+    const handle = { virtual: resolved.virtual, read: 0, written: 0, writable, pending: new Set<Promise<void>>(), failed: null };
+
+    // A new file, or an existing one truncated: written under a temporary name and renamed at CLOSE, so
+    // the target never shows a partial upload. Writes into an existing file's content stay in place.
+    const whole = writable && (!existing || (flags & TRUNC) !== 0);
+    const parentWritable = whole && (!existing || (await this.dirAllows(parent, W | X)));
+    if (whole && parentWritable) {
+      const temporary = path.join(parent, `${UPLOAD_PREFIX}${randomBytes(12).toString('hex')}`);
+      const mode = existing ? existing.mode & PERMISSION_BITS : requestedMode;
+      const file = await open(temporary, access | fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_NOFOLLOW | (flags & APPEND ? fsConstants.O_APPEND : 0), mode);
+      try {
+        // Replacing a file keeps its owner and mode, as writing it in place would.
+        if (existing) {
+          if (this.canChown) await chown(temporary, existing.uid, existing.gid);
+          await chmod(temporary, mode);
+        } else await this.own(temporary);
+      } catch (err) {
+        await file.close();
+        await unlink(temporary).catch(() => undefined);
+        throw err;
+      }
+      return { kind: 'file', file, real: temporary, staged: { final: resolved.real, exclusive: (flags & EXCL) !== 0 }, ...handle };
+    }
     // Any combination the protocol allows, not only the few ssh2 names.
     const mode =
-      (readable && writable ? fsConstants.O_RDWR : writable ? fsConstants.O_WRONLY : fsConstants.O_RDONLY) |
+      access |
       (flags & CREAT ? fsConstants.O_CREAT : 0) |
       (flags & TRUNC ? fsConstants.O_TRUNC : 0) |
       (flags & EXCL ? fsConstants.O_EXCL : 0) |
       (flags & APPEND ? fsConstants.O_APPEND : 0) |
       fsConstants.O_NOFOLLOW;
-    const existing = await stat(resolved.real).catch(() => null);
-    if (existing?.isDirectory()) throw new SftpFailure(STATUS_CODE.FAILURE, 'Is a directory');
-    if (existing) {
-      if (flags & EXCL) throw new SftpFailure(STATUS_CODE.FAILURE, 'File exists');
-      if (!can(existing, this.session.profile, (readable ? R : 0) | (writable ? W : 0))) throw denied();
-    } else {
-      if (!(flags & CREAT)) throw missing();
-      await this.requireDirAccess(path.dirname(resolved.real), W | X);
-    }
-    const file = await open(resolved.real, mode, typeof attrs?.mode === 'number' ? attrs.mode & 0o777 : 0o644);
+    const file = await open(resolved.real, mode, requestedMode);
     if (!existing) await this.own(resolved.real);
-    this.sftp.handle(reqid, this.handleBuffer({ kind: 'file', file, virtual: resolved.virtual, read: 0, written: 0, writable, pending: new Set(), failed: null }));
+    return { kind: 'file', file, real: resolved.real, staged: null, ...handle };
+  }
+
+  private async dirAllows(realDir: string, want: number): Promise<boolean> {
+    const stats = await stat(realDir).catch(() => null);
+    return stats !== null && stats.isDirectory() && can(stats, this.session.profile, want);
   }
 
   private async read(reqid: number, buffer: Buffer, offset: number, length: number): Promise<void> {
@@ -243,7 +332,8 @@ export class SftpSession {
     if (typeof attrs.gid === 'number' && attrs.gid !== stats.gid && profile.uid !== 0 && attrs.gid !== profile.gid && !profile.groups.includes(attrs.gid)) throw denied();
     const owner = profile.uid === 0 || stats.uid === profile.uid;
     if ((typeof attrs.mode === 'number' || typeof attrs.mtime === 'number') && !owner) throw denied('Only the owner can change this');
-    if (typeof attrs.mode === 'number') await chmod(realPath, attrs.mode & 0o7777);
+    // setuid, setgid and sticky are never set: a user's file must not run as its owner on the host.
+    if (typeof attrs.mode === 'number') await chmod(realPath, attrs.mode & PERMISSION_BITS);
     if (typeof attrs.mtime === 'number' && typeof attrs.atime === 'number') await utimes(realPath, attrs.atime, attrs.mtime);
   }
 
@@ -251,8 +341,7 @@ export class SftpSession {
     const handle = this.handleOf(buffer);
     if (handle.kind !== 'file') throw new SftpFailure(STATUS_CODE.FAILURE, 'Not a file handle');
     await this.settle(handle);
-    const resolved = await this.real(handle.virtual);
-    await this.applyAttrs(resolved.real, await handle.file.stat(), attrs);
+    await this.applyAttrs(handle.real, await handle.file.stat(), attrs);
     if (typeof attrs.size === 'number') await handle.file.truncate(attrs.size);
     this.ok(reqid, 'FSETSTAT', handle.virtual);
   }
@@ -260,7 +349,7 @@ export class SftpSession {
   private async setstat(reqid: number, clientPath: string, attrs: Attributes): Promise<void> {
     const resolved = await this.real(clientPath);
     await this.applyAttrs(resolved.real, await stat(resolved.real), attrs);
-    this.ok(reqid, 'SETSTAT', resolved.virtual, typeof attrs.mode === 'number' ? { mode: (attrs.mode & 0o7777).toString(8) } : {});
+    this.ok(reqid, 'SETSTAT', resolved.virtual, typeof attrs.mode === 'number' ? { mode: (attrs.mode & PERMISSION_BITS).toString(8) } : {});
   }
 
   private async close(reqid: number, buffer: Buffer): Promise<void> {
@@ -268,19 +357,34 @@ export class SftpSession {
     this.handles.delete(handle.id);
     if (handle.kind === 'file') {
       try {
-        await this.settle(handle);
-      } finally {
-        await handle.file.close();
+        try {
+          await this.settle(handle);
+        } finally {
+          await handle.file.close();
+        }
+        if (handle.staged) await this.publish(handle.real, handle.staged);
+      } catch (err) {
+        if (handle.staged) await unlink(handle.real).catch(() => undefined);
+        if (handle.writable) this.log({ event: 'sftp-upload-interrupted', path: handle.virtual, bytesWritten: handle.written, kept: handle.staged ? 'nothing' : 'partial file' });
+        throw err;
       }
       this.log({ event: 'sftp-op', op: handle.writable ? 'PUT' : 'GET', path: handle.virtual, result: 'ok', bytesRead: handle.read, bytesWritten: handle.written });
     }
     this.sftp.status(reqid, STATUS_CODE.OK);
   }
 
+  /** Moves a finished upload onto its name; an exclusive create never replaces a file made meanwhile. */
+  private async publish(temporary: string, staged: Staged): Promise<void> {
+    if (staged.exclusive) {
+      await link(temporary, staged.final);
+      await unlink(temporary);
+    } else await rename(temporary, staged.final);
+  }
+
   private async mkdir(reqid: number, clientPath: string, attrs: Attributes): Promise<void> {
     const resolved = await this.real(clientPath);
     await this.requireDirAccess(path.dirname(resolved.real), W | X);
-    await mkdir(resolved.real, typeof attrs?.mode === 'number' ? attrs.mode & 0o777 : 0o755);
+    await mkdir(resolved.real, typeof attrs?.mode === 'number' ? attrs.mode & PERMISSION_BITS : 0o755);
     await this.own(resolved.real);
     this.ok(reqid, 'MKDIR', resolved.virtual);
   }

@@ -2,6 +2,7 @@
 // provider with the event Transfer sends, and honours the server's SftpAuthenticationMethods.
 import { createHash } from 'node:crypto';
 import ssh2, { type AuthContext, type AuthenticationType, type PublicKeyAuthContext } from 'ssh2';
+import type { LoginPenalties, SftpLimits } from './limits';
 import { sessionFrom, type Session } from './session';
 
 export type SftpAuthenticationMethods = 'PASSWORD' | 'PUBLIC_KEY' | 'PUBLIC_KEY_OR_PASSWORD' | 'PUBLIC_KEY_AND_PASSWORD';
@@ -13,6 +14,10 @@ export type LoginOptions = {
   authenticationMethods: SftpAuthenticationMethods;
   authenticate(event: Record<string, unknown>): Promise<Record<string, unknown>>;
   log(line: Record<string, unknown>): void;
+  limits: SftpLimits;
+  penalties: LoginPenalties;
+  /** Ends the connection (too many failures). */
+  disconnect(): void;
 };
 
 /** The OpenSSH public-key line among `publicKeys` that is the client's key, or null. */
@@ -30,6 +35,7 @@ export class LoginFlow {
   /** The session of the accepted login, set just before the connection becomes ready. */
   session: Session | null = null;
   private keyVerifiedFor: string | null = null;
+  private failures = 0;
   private readonly allowed: AuthenticationType[];
 
   constructor(private readonly options: LoginOptions) {
@@ -54,18 +60,44 @@ export class LoginFlow {
     }
   }
 
+  /**
+   * A failed attempt: counted against MaxAuthTries (the last one allowed closes the connection, as
+   * sshd does) and, when it was a wrong credential, against the user's and the source's back-off.
+   */
+  private fail(ctx: AuthContext, remaining: AuthenticationType[], penalise: boolean): void {
+    const { limits, penalties, sourceIp, log } = this.options;
+    if (penalise) penalties.recordFailure(ctx.username, sourceIp);
+    this.failures += 1;
+    ctx.reject(remaining);
+    if (this.failures >= limits.maxAuthTries) {
+      log({ event: 'sftp-auth-limit', username: ctx.username, sourceIp, failures: this.failures });
+      this.options.disconnect();
+    }
+  }
+
+  private succeed(ctx: AuthContext, session: Session): void {
+    this.session = session;
+    this.options.penalties.recordSuccess(ctx.username, this.options.sourceIp);
+    ctx.accept();
+  }
+
   private async decide(ctx: AuthContext): Promise<void> {
-    const { authenticationMethods: methods, efsRoot, sourceIp, log } = this.options;
+    const { authenticationMethods: methods, efsRoot, sourceIp, log, penalties } = this.options;
     const remaining: AuthenticationType[] = methods === 'PUBLIC_KEY_AND_PASSWORD' && this.keyVerifiedFor === ctx.username ? ['password'] : this.allowed;
+    // Clients open with `none` to learn the methods; sshd does not count it as an attempt.
+    if (ctx.method === 'none') return ctx.reject(remaining);
+    if (this.failures >= this.options.limits.maxAuthTries) return this.options.disconnect();
+    const wait = penalties.backOff(ctx.username, sourceIp);
+    if (wait > 0) {
+      log({ event: 'sftp-auth', method: ctx.method, username: ctx.username, sourceIp, decision: 'deny', reason: 'back-off', retryAfterSeconds: Math.ceil(wait / 1000) });
+      return this.fail(ctx, remaining, false);
+    }
     if (ctx.method === 'password' && remaining.includes('password') && (methods !== 'PUBLIC_KEY_AND_PASSWORD' || this.keyVerifiedFor === ctx.username)) {
       const answer = await this.ask(ctx.username, ctx.password);
       const next = ctx.password !== '' ? sessionFrom(ctx.username, answer, efsRoot) : null;
       log({ event: 'sftp-auth', method: 'password', username: ctx.username, sourceIp, decision: next ? 'allow' : 'deny' });
-      if (next) {
-        this.session = next;
-        return ctx.accept();
-      }
-      return ctx.reject(remaining);
+      if (next) return this.succeed(ctx, next);
+      return this.fail(ctx, remaining, true);
     }
     if (ctx.method === 'publickey' && remaining.includes('publickey')) {
       const answer = await this.ask(ctx.username);
@@ -73,7 +105,7 @@ export class LoginFlow {
       const next = line ? sessionFrom(ctx.username, answer, efsRoot) : null;
       if (!line || !next) {
         log({ event: 'sftp-auth', method: 'publickey', username: ctx.username, sourceIp, decision: 'deny' });
-        return ctx.reject(remaining);
+        return this.fail(ctx, remaining, false);
       }
       // The first, unsigned try only asks whether this key would do.
       if (!ctx.signature || !ctx.blob) return ctx.accept();
@@ -81,16 +113,15 @@ export class LoginFlow {
       const key = Array.isArray(parsed) ? parsed[0] : parsed;
       if (!key || key instanceof Error || !key.verify(ctx.blob, ctx.signature, ctx.hashAlgo)) {
         log({ event: 'sftp-auth', method: 'publickey', username: ctx.username, sourceIp, decision: 'deny', reason: 'bad-signature' });
-        return ctx.reject(remaining);
+        return this.fail(ctx, remaining, true);
       }
       log({ event: 'sftp-auth', method: 'publickey', username: ctx.username, sourceIp, decision: 'allow', key: createHash('sha256').update(ctx.key.data).digest('base64').replace(/=+$/, '') });
       if (methods === 'PUBLIC_KEY_AND_PASSWORD') {
         this.keyVerifiedFor = ctx.username;
         return ctx.reject(['password'], true);
       }
-      this.session = next;
-      return ctx.accept();
+      return this.succeed(ctx, next);
     }
-    ctx.reject(remaining);
+    this.fail(ctx, remaining, false);
   }
 }

@@ -3,12 +3,15 @@
 // The parts: host-key.ts, login.ts (authentication), session.ts (the Lambda's answer read as Transfer
 // reads it), posix.ts (permission checks), handlers.ts (the SFTP requests), virtual-fs.ts (the jail).
 import { chownSync, existsSync, mkdirSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
 import ssh2, { type Connection } from 'ssh2';
 import { SftpSession } from './handlers';
 import { hostKey } from './host-key';
+import { LoginPenalties, resolveSftpLimits, type SftpLimits } from './limits';
 import { LoginFlow, type SftpAuthenticationMethods } from './login';
 
 export type { SftpAuthenticationMethods } from './login';
+export type { SftpLimits } from './limits';
 
 export type SftpServerOptions = {
   host: string;
@@ -19,11 +22,32 @@ export type SftpServerOptions = {
   authenticationMethods: SftpAuthenticationMethods;
   authenticate(event: Record<string, unknown>): Promise<Record<string, unknown>>;
   log?: (line: Record<string, unknown>) => void;
+  /** Overrides of the abuse limits (defaults and LOCAL_SFTP_* variables in limits.ts). */
+  limits?: Partial<SftpLimits>;
 };
+
+/** A TCP connection until it logs in: counted against MaxStartups, closed at the end of the grace time. */
+type Pending = { socket: Socket; sourceIp: string; timer: NodeJS.Timeout };
+
+const sourceOf = (address: string | undefined) => (address ?? '').replace(/^::ffff:/, '');
 
 export async function startSftpServer(options: SftpServerOptions): Promise<{ port: number; close(): Promise<void> }> {
   const log = options.log ?? (() => undefined);
   const canChown = typeof process.getuid === 'function' && process.getuid() === 0;
+  const limits = resolveSftpLimits(options.limits);
+  const penalties = new LoginPenalties(limits);
+  // Connections not yet logged in, by `ip:port`, and how many each source has.
+  const pending = new Map<string, Pending>();
+  const pendingBySource = new Map<string, number>();
+  const settle = (key: string) => {
+    const entry = pending.get(key);
+    if (!entry) return;
+    clearTimeout(entry.timer);
+    pending.delete(key);
+    const left = (pendingBySource.get(entry.sourceIp) ?? 1) - 1;
+    if (left > 0) pendingBySource.set(entry.sourceIp, left);
+    else pendingBySource.delete(entry.sourceIp);
+  };
 
   const clients = new Set<Connection>();
   const server = new ssh2.Server(
@@ -35,14 +59,16 @@ export async function startSftpServer(options: SftpServerOptions): Promise<{ por
     },
     (client, info) => {
       clients.add(client);
-      const sourceIp = info.ip.replace(/^::ffff:/, '');
+      const sourceIp = sourceOf(info.ip);
+      const connection = `${info.ip}:${info.port}`;
       const started = Date.now();
       log({ event: 'sftp-connect', sourceIp });
-      const login = new LoginFlow({ ...options, sourceIp, log });
+      const login = new LoginFlow({ ...options, sourceIp, log, limits, penalties, disconnect: () => client.end() });
 
       client.on('authentication', (ctx) => void login.attempt(ctx));
 
       client.on('ready', () => {
+        settle(connection);
         const current = login.session;
         if (!current) return void client.end();
         // Missing home folders are made at first login, owned by the user (see local/sftp/README.md).
@@ -59,7 +85,7 @@ export async function startSftpServer(options: SftpServerOptions): Promise<{ por
           const channel = accept();
           channel.on('sftp', (acceptSftp) => {
             const sftp = acceptSftp();
-            new SftpSession(sftp, current, (line) => log({ ...line, username: current.username }), canChown);
+            new SftpSession(sftp, current, (line) => log({ ...line, username: current.username }), canChown, limits.maxOpenHandles);
           });
           channel.on('shell', (_accept, reject) => reject?.());
           channel.on('exec', (_accept, reject) => reject?.());
@@ -68,23 +94,47 @@ export async function startSftpServer(options: SftpServerOptions): Promise<{ por
         });
       });
       client.on('error', () => undefined);
-      client.on('close', () => clients.delete(client));
+      client.on('close', () => {
+        clients.delete(client);
+        settle(connection);
+      });
       client.on('close', () => log({ event: 'sftp-disconnect', sourceIp, username: login.session?.username ?? null, seconds: Math.round((Date.now() - started) / 1000) }));
     },
   );
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
+  // Our own listener in front of ssh2's, so a connection is counted and timed from its first byte.
+  const listener = createServer((socket) => {
+    const sourceIp = sourceOf(socket.remoteAddress);
+    const fromSource = pendingBySource.get(sourceIp) ?? 0;
+    if (pending.size >= limits.maxStartups || fromSource >= limits.perSourceMaxStartups) {
+      log({ event: 'sftp-refused', sourceIp, reason: pending.size >= limits.maxStartups ? 'max-startups' : 'per-source-max-startups' });
+      socket.destroy();
+      return;
+    }
+    const key = `${socket.remoteAddress}:${socket.remotePort}`;
+    const timer = setTimeout(() => {
+      log({ event: 'sftp-login-timeout', sourceIp, seconds: limits.loginGraceTimeSeconds });
+      socket.destroy();
+    }, limits.loginGraceTimeSeconds * 1000);
+    timer.unref();
+    pending.set(key, { socket, sourceIp, timer });
+    pendingBySource.set(sourceIp, fromSource + 1);
+    socket.once('close', () => settle(key));
+    server.injectSocket(socket);
   });
-  const address = server.address();
+  await new Promise<void>((resolve, reject) => {
+    listener.once('error', reject);
+    listener.listen(options.port, options.host, () => resolve());
+  });
+  const address = listener.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   return {
     port,
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        listener.close(() => resolve());
         for (const client of clients) client.end();
+        for (const { socket } of pending.values()) socket.destroy();
       }),
   };
 }

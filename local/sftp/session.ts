@@ -7,6 +7,22 @@ export type Session = { username: string; profile: Profile; fs: VirtualFs };
 type PosixAnswer = { Uid?: unknown; Gid?: unknown; SecondaryGids?: unknown };
 type MappingAnswer = { Entry?: unknown; Target?: unknown };
 
+// Control characters, quotes and backslashes have no place in a path Transfer accepts.
+const hasUnsafeCharacter = (value: string) => [...value].some((c) => c.charCodeAt(0) < 0x20 || c === '\u007f' || `"'\`\\`.includes(c));
+const EFS_TARGET = /^\/fs-[0-9a-f]{8,40}(\/|$)/;
+
+/**
+ * An absolute path with no `.` or `..` segment, no empty segment (one trailing slash aside, where
+ * allowed) and nothing unsafe: the only paths a session is built from, whatever a secret holds,
+ * because the identity provider's answer is data written by whoever could write the secret.
+ */
+export function isSafeAbsolutePath(value: string, allowTrailingSlash = false): boolean {
+  if (!value.startsWith('/') || hasUnsafeCharacter(value) || value.length > 1024) return false;
+  if (value === '/') return true;
+  const body = allowTrailingSlash && value.endsWith('/') ? value.slice(1, -1) : value.slice(1);
+  return body.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -32,9 +48,10 @@ export function sessionFrom(username: string, answer: Record<string, unknown>, e
       const mapping: MappingAnswer = isRecord(m) ? m : {};
       return { entry: String(mapping.Entry ?? ''), target: substitute(String(mapping.Target ?? '')) };
     });
-    if (clean.some((m) => !m.entry.startsWith('/') || !/^\/fs-[0-9a-f]{8,40}(\/|$)/.test(m.target))) return null;
+    if (clean.some((m) => !isSafeAbsolutePath(m.entry) || !isSafeAbsolutePath(m.target) || !EFS_TARGET.test(m.target))) return null;
     return { username, profile, fs: new VirtualFs(efsRoot, { type: 'LOGICAL', mappings: clean }) };
   }
   const directory = typeof answer.HomeDirectory === 'string' && answer.HomeDirectory !== '' ? substitute(answer.HomeDirectory) : '/';
+  if (!isSafeAbsolutePath(directory, true) || (directory !== '/' && !EFS_TARGET.test(directory))) return null;
   return { username, profile, fs: new VirtualFs(efsRoot, { type: 'PATH', directory }) };
 }
