@@ -24,7 +24,10 @@ export class VirtualFs {
     home: { type: 'LOGICAL'; mappings: Mapping[] } | { type: 'PATH'; directory: string },
   ) {
     if (home.type === 'LOGICAL') {
-      this.mappings = home.mappings.map((m) => ({ entry: path.posix.normalize(m.entry), target: path.posix.normalize(m.target) }));
+      // A mapping whose target, once normalised, is not inside one file system is no mapping at all.
+      this.mappings = home.mappings
+        .map((m) => ({ entry: path.posix.normalize(m.entry), target: path.posix.normalize(m.target) }))
+        .filter((m) => /^\/fs-[0-9a-f]{8,40}(\/|$)/.test(m.target));
       this.home = '/';
     } else {
       this.mappings = [{ entry: '/', target: '/' }];
