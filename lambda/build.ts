@@ -2,7 +2,7 @@
 // the version that runs is the version that was tested), and the zip to upload. index.mjs holds what
 // every login runs; the WebAssembly argon2 fallback sits in a chunk loaded only on runtimes without
 // crypto.argon2, so nodejs24.x never parses it at cold start.
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { build, type Plugin } from 'esbuild';
@@ -13,20 +13,25 @@ export const distDir = path.join(lambdaDir, 'dist');
 export const bundlePath = path.join(distDir, 'index.mjs');
 export const zipPath = path.join(distDir, 'function.zip');
 
+const require = createRequire(import.meta.url);
+
 /**
- * zod's `z` namespace re-exports its ~130 translations; the Lambda never reads `z.locales` and its
- * messages are not shown to anyone, so only English is bundled (a third of the bundle otherwise).
+ * `import { z } from 'zod'` hands the bundler one namespace object, so all of zod (~440 KiB) is kept
+ * and evaluated at cold start. Read as `import * as z` from zod's classic module, each `z.string`
+ * is a static member the bundler can follow, and only the schemas the contract uses are kept. The
+ * source stays as it is (the console's Next build is unaffected); a file that imports zod in any
+ * other way is bundled unchanged.
  */
-const englishZodOnly: Plugin = {
-  name: 'english-zod-only',
+const zodNamespaceImport: Plugin = {
+  name: 'zod-namespace-import',
   setup(build) {
-    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
-      /[\\/]zod[\\/]v4[\\/]classic$/.test(args.resolveDir) ? { path: 'zod-locales-en', namespace: 'zod-locales' } : undefined,
-    );
-    build.onLoad({ filter: /.*/, namespace: 'zod-locales' }, () => ({
-      contents: `export { default as en } from ${JSON.stringify(createRequire(import.meta.url).resolve('zod/v4/locales/en.js'))};`,
-      resolveDir: lambdaDir,
-    }));
+    const classic = path.join(path.dirname(require.resolve('zod')), 'v4', 'classic', 'external.js');
+    if (!existsSync(classic)) return;
+    build.onLoad({ filter: /[\\/]lib[\\/].*\.ts$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const rewritten = source.replace(/^import \{ z \} from 'zod';$/m, `import * as z from ${JSON.stringify(classic)};`);
+      return { contents: rewritten, loader: 'ts' };
+    });
   },
 };
 
@@ -50,7 +55,7 @@ export async function buildLambda(): Promise<{ bundleBytes: number; zipBytes: nu
     minify: true,
     legalComments: 'none',
     logLevel: 'warning',
-    plugins: [englishZodOnly],
+    plugins: [zodNamespaceImport],
     // Some bundled CommonJS calls require(); ESM on Lambda has no require unless it is created.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   });

@@ -57,6 +57,8 @@ beforeAll(async () => {
   await createUser('seeduser', SEED_SECRET);
   await createUser('hashuser', { PasswordHash: HASH_32MIB, Role: ROLE, HomeDirectory: '/fs-0123456789abcdef0/hashuser', PosixProfile: '{"Uid": 1003, "Gid": 1003}' });
   await createUser('costly', { PasswordHash: HASH_32MIB.replace('m=32768,t=1', 'm=65536,t=16'), Role: ROLE, HomeDirectory: '/fs-0123456789abcdef0/costly', PosixProfile: '{"Uid": 1004, "Gid": 1004}' });
+  await createUser('badposix', { Password: 'Bad-Posix-1', Role: ROLE, PosixProfile: '{"Uid": "root", "Gid": 1}' });
+  await createUser('off', { Password: 'Off-Pass-1', Role: ROLE, Disabled: 'true' });
   await createUser('keyuser', { PublicKey: ED25519.line, Role: ROLE, HomeDirectory: '/fs-0123456789abcdef0/keyuser', PosixProfile: '{"Uid": 1002, "Gid": 1002}' });
 });
 
@@ -190,6 +192,8 @@ describe('the bundle on the Lambda runtime’s Node major', () => {
       { username: 'costly', password: 'correct horse', protocol: 'SFTP', serverId: SERVER, sourceIp: '127.0.0.1' },
       { username: 'keyuser', password: '', protocol: 'SFTP', serverId: SERVER, sourceIp: '127.0.0.1' },
       { username: '../seeduser', password: 'x', protocol: 'SFTP', serverId: SERVER },
+      { username: 'badposix', password: 'Bad-Posix-1', protocol: 'SFTP', serverId: SERVER, sourceIp: '127.0.0.1' },
+      { username: 'off', password: 'Off-Pass-1', protocol: 'FTPS', serverId: SERVER, sourceIp: '127.0.0.1' },
     ];
     const stdout = await new Promise<string>((resolve, reject) => {
       execFile(
@@ -219,6 +223,8 @@ describe('the bundle on the Lambda runtime’s Node major', () => {
       ['request-3', false, 'PASSWORD_HASH_TOO_COSTLY'],
       ['request-4', false, 'PUBLIC_KEYS_RETURNED'],
       ['request-5', false, 'INVALID_EVENT'],
+      ['request-6', false, 'SECRET_INVALID'],
+      ['request-7', false, 'USER_DISABLED'],
     ]);
     expect(stdout).not.toMatch(/MySecretPassword1|correct horse/);
   }, 60_000);
