@@ -4,11 +4,13 @@
 // reads it), posix.ts (permission checks), handlers.ts (the SFTP requests), virtual-fs.ts (the jail).
 import { chownSync, existsSync, mkdirSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
+import path from 'node:path';
 import ssh2, { type Connection } from 'ssh2';
 import { SftpSession } from './handlers';
 import { hostKey } from './host-key';
 import { LoginPenalties, resolveSftpLimits, type SftpLimits } from './limits';
 import { LoginFlow, type SftpAuthenticationMethods } from './login';
+import { sweepStaleUploads } from './sweep';
 
 export type { SftpAuthenticationMethods } from './login';
 export type { SftpLimits } from './limits';
@@ -126,6 +128,11 @@ export async function startSftpServer(options: SftpServerOptions): Promise<{ por
     listener.once('error', reject);
     listener.listen(options.port, options.host, () => resolve());
   });
+  // Left by a crash of the stack mid-upload; an hour without a write is no upload in progress.
+  void sweepStaleUploads(options.efsRoot, 60 * 60 * 1000).then(
+    ({ removed }) => removed.length > 0 && log({ event: 'sftp-stale-uploads-removed', count: removed.length, paths: removed.map((file) => path.relative(options.efsRoot, file)) }),
+    (err: unknown) => log({ event: 'sftp-stale-uploads-removed', result: 'error', error: err instanceof Error ? err.name : 'UnknownError' }),
+  );
   const address = listener.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   return {

@@ -3,7 +3,7 @@
 // uploads that are interrupted. OpenSSH's sftp where a user would use it, ssh2's client where a test
 // must drive the protocol request by request.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -390,5 +390,24 @@ describe('uploads', () => {
     expect(result.code, result.output).toBe(0);
     expect(readFileSync(target, 'utf8')).toBe('version 2\n');
     expect(statSync(target).mode & 0o777).toBe(0o640);
+  });
+
+  it('sweeps temporary files a crash left behind at start, but not one that may still be written', async () => {
+    const folder = efs(FS, 'home', 'hana', 'crashed');
+    mkdirSync(folder, { recursive: true });
+    const stale = path.join(folder, '.transfer-desk-upload-0123456789abcdef01234567');
+    const recent = path.join(folder, '.transfer-desk-upload-76543210fedcba9876543210');
+    writeFileSync(stale, 'half');
+    writeFileSync(recent, 'in progress');
+    const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    utimesSync(stale, twoHoursAgo, twoHoursAgo);
+    const server = await stubServer(NO_PENALTIES);
+    try {
+      await expect.poll(() => existsSync(stale), { timeout: 10_000 }).toBe(false);
+      expect(existsSync(recent)).toBe(true);
+      expect(server.lines).toContainEqual(expect.objectContaining({ event: 'sftp-stale-uploads-removed', paths: expect.arrayContaining([path.relative(efs(), stale)]) }));
+    } finally {
+      await server.close();
+    }
   });
 });
