@@ -19,6 +19,14 @@ const MAX_PENDING_WRITES = 64;
 /** An upload staged under a temporary name: where it goes at CLOSE, and how. */
 type Staged = { final: string; exclusive: boolean };
 
+export type SftpSessionOptions = {
+  /** Whether new files can be given to the user's UID/GID (the stack runs as root). */
+  canChown: boolean;
+  maxOpenHandles: number;
+  /** The user's handles across all sessions: `take` is false once they are all in use. */
+  userHandles: { take(): boolean; give(count: number): void; max: number };
+};
+
 type Handle =
   | {
       kind: 'file';
@@ -41,13 +49,14 @@ export class SftpSession {
   private nextHandle = 1;
   /** OPEN and OPENDIR requests between the cap check and their handle, so concurrent ones count too. */
   private opening = 0;
+  /** Set once the subsystem ended: handles still being opened are closed as they arrive. */
+  private ended = false;
 
   constructor(
     private readonly sftp: SFTPWrapper,
     private readonly session: Session,
     private readonly log: (line: Record<string, unknown>) => void,
-    private readonly canChown: boolean,
-    private readonly maxOpenHandles: number,
+    private readonly options: SftpSessionOptions,
   ) {
     const serve = (op: string, reqid: number, work: Promise<void>) => {
       work.catch((err: unknown) => {
@@ -88,8 +97,10 @@ export class SftpSession {
    * place keeps what arrived. Either way the log names it with the bytes received.
    */
   private async closeAll(): Promise<void> {
+    this.ended = true;
     const open = [...this.handles.values()];
     this.handles.clear();
+    this.options.userHandles.give(open.length);
     for (const handle of open) {
       if (handle.kind !== 'file') continue;
       await Promise.all(handle.pending);
@@ -100,14 +111,28 @@ export class SftpSession {
     }
   }
 
-  /** Counts an OPEN/OPENDIR against the per-session handle cap until `release`. */
-  private reserveHandle(): void {
-    if (this.handles.size + this.opening >= this.maxOpenHandles) throw failure(`Too many open handles (at most ${this.maxOpenHandles})`);
+  /**
+   * Answers an OPEN/OPENDIR with a new handle, within the session's cap and the user's cap across
+   * sessions; requests in flight count from the start, so a burst cannot overshoot. A handle made
+   * after the session ended is closed at once, so neither descriptors nor the user's budget leak.
+   */
+  private async openHandle(reqid: number, make: () => Promise<Handle>): Promise<void> {
+    const { maxOpenHandles, userHandles } = this.options;
+    if (this.handles.size + this.opening >= maxOpenHandles) throw failure(`Too many open handles (at most ${maxOpenHandles} per session)`);
+    if (!userHandles.take()) throw failure(`Too many open handles (at most ${userHandles.max} per user)`);
     this.opening += 1;
-  }
-
-  private releaseHandle(): void {
-    this.opening -= 1;
+    let handle: Handle;
+    try {
+      handle = await make();
+    } catch (err) {
+      userHandles.give(1);
+      throw err;
+    } finally {
+      this.opening -= 1;
+    }
+    const buffer = this.handleBuffer(handle);
+    if (this.ended) return void (await this.closeAll());
+    this.sftp.handle(reqid, buffer);
   }
 
   private ok(reqid: number, op: string, virtual: string, extra: Record<string, unknown> = {}) {
@@ -133,7 +158,7 @@ export class SftpSession {
   }
 
   private async own(realPath: string): Promise<void> {
-    if (this.canChown) await chown(realPath, this.session.profile.uid, this.session.profile.gid);
+    if (this.options.canChown) await chown(realPath, this.session.profile.uid, this.session.profile.gid);
   }
 
   private handleBuffer(handle: Handle): Buffer {
@@ -173,12 +198,7 @@ export class SftpSession {
       await this.requireDirAccess(resolved.real, R | X);
     }
     this.log({ event: 'sftp-op', op: 'OPENDIR', path: resolved.virtual, result: 'ok' });
-    this.reserveHandle();
-    try {
-      this.sftp.handle(reqid, this.handleBuffer({ kind: 'dir', entries: null, virtual: resolved.virtual, resolved }));
-    } finally {
-      this.releaseHandle();
-    }
+    await this.openHandle(reqid, async () => ({ kind: 'dir', entries: null, virtual: resolved.virtual, resolved }));
   }
 
   private async readdir(reqid: number, buffer: Buffer): Promise<void> {
@@ -209,13 +229,7 @@ export class SftpSession {
   }
 
   private async open(reqid: number, clientPath: string, flags: number, attrs: Attributes): Promise<void> {
-    this.reserveHandle();
-    try {
-      const handle = await this.openFile(clientPath, flags, attrs);
-      this.sftp.handle(reqid, this.handleBuffer(handle));
-    } finally {
-      this.releaseHandle();
-    }
+    await this.openHandle(reqid, () => this.openFile(clientPath, flags, attrs));
   }
 
   private async openFile(clientPath: string, flags: number, attrs: Attributes): Promise<Handle> {
@@ -248,7 +262,7 @@ export class SftpSession {
       try {
         // Replacing a file keeps its owner and mode, as writing it in place would.
         if (existing) {
-          if (this.canChown) await chown(temporary, existing.uid, existing.gid);
+          if (this.options.canChown) await chown(temporary, existing.uid, existing.gid);
           await chmod(temporary, mode);
         } else await this.own(temporary);
       } catch (err) {
@@ -355,6 +369,7 @@ export class SftpSession {
   private async close(reqid: number, buffer: Buffer): Promise<void> {
     const handle = this.handleOf(buffer);
     this.handles.delete(handle.id);
+    this.options.userHandles.give(1);
     if (handle.kind === 'file') {
       try {
         try {

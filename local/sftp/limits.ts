@@ -21,6 +21,10 @@ export type SftpLimits = {
   penaltyMaxSeconds: number;
   /** Open file and directory handles per SFTP session; more are answered FAILURE. */
   maxOpenHandles: number;
+  /** Open handles of one user name across all its sessions and connections. */
+  maxUserHandles: number;
+  /** Session channels open at once on one connection (MaxSessions). */
+  maxSessions: number;
 };
 
 export const DEFAULT_SFTP_LIMITS: SftpLimits = {
@@ -33,6 +37,8 @@ export const DEFAULT_SFTP_LIMITS: SftpLimits = {
   penaltyBaseSeconds: 2,
   penaltyMaxSeconds: 300,
   maxOpenHandles: 512,
+  maxUserHandles: 1024,
+  maxSessions: 10,
 };
 
 /** The environment variable that sets each limit. */
@@ -46,6 +52,8 @@ export const SFTP_LIMIT_VARIABLES: Record<keyof SftpLimits, string> = {
   penaltyBaseSeconds: 'LOCAL_SFTP_PENALTY_BASE',
   penaltyMaxSeconds: 'LOCAL_SFTP_PENALTY_MAX',
   maxOpenHandles: 'LOCAL_SFTP_MAX_HANDLES',
+  maxUserHandles: 'LOCAL_SFTP_MAX_USER_HANDLES',
+  maxSessions: 'LOCAL_SFTP_MAX_SESSIONS',
 };
 
 /** The defaults, overridden by the environment, overridden by `given`; a bad value is an error that names it. */
@@ -126,5 +134,25 @@ export class LoginPenalties {
   /** A login clears that user name's failures from that source (the source's own count stays). */
   recordSuccess(username: string, sourceIp: string): void {
     this.records.delete(LoginPenalties.userKey(username, sourceIp));
+  }
+}
+
+/** Open handles per user name across every session of one endpoint, so more connections buy no more. */
+export class UserHandleBudget {
+  private readonly inUse = new Map<string, number>();
+
+  constructor(private readonly max: number) {}
+
+  take(username: string): boolean {
+    const used = this.inUse.get(username) ?? 0;
+    if (used >= this.max) return false;
+    this.inUse.set(username, used + 1);
+    return true;
+  }
+
+  give(username: string, count = 1): void {
+    const left = (this.inUse.get(username) ?? 0) - count;
+    if (left > 0) this.inUse.set(username, left);
+    else this.inUse.delete(username);
   }
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import ssh2, { type Connection } from 'ssh2';
 import { SftpSession } from './handlers';
 import { hostKey } from './host-key';
-import { LoginPenalties, resolveSftpLimits, type SftpLimits } from './limits';
+import { LoginPenalties, resolveSftpLimits, UserHandleBudget, type SftpLimits } from './limits';
 import { LoginFlow, type SftpAuthenticationMethods } from './login';
 import { sweepStaleUploads } from './sweep';
 
@@ -38,6 +38,7 @@ export async function startSftpServer(options: SftpServerOptions): Promise<{ por
   const canChown = typeof process.getuid === 'function' && process.getuid() === 0;
   const limits = resolveSftpLimits(options.limits);
   const penalties = new LoginPenalties(limits);
+  const handleBudget = new UserHandleBudget(limits.maxUserHandles);
   // Connections not yet logged in, by `ip:port`, and how many each source has.
   const pending = new Map<string, Pending>();
   const pendingBySource = new Map<string, number>();
@@ -83,11 +84,23 @@ export async function startSftpServer(options: SftpServerOptions): Promise<{ por
             // The SFTP operations report what is missing.
           }
         }
-        client.on('session', (accept) => {
+        const userHandles = {
+          take: () => handleBudget.take(current.username),
+          give: (count: number) => handleBudget.give(current.username, count),
+          max: limits.maxUserHandles,
+        };
+        let sessions = 0;
+        client.on('session', (accept, reject) => {
+          if (sessions >= limits.maxSessions) {
+            log({ event: 'sftp-refused', sourceIp, username: current.username, reason: 'max-sessions' });
+            return void reject();
+          }
+          sessions += 1;
           const channel = accept();
+          channel.once('close', () => (sessions -= 1));
           channel.on('sftp', (acceptSftp) => {
             const sftp = acceptSftp();
-            new SftpSession(sftp, current, (line) => log({ ...line, username: current.username }), canChown, limits.maxOpenHandles);
+            new SftpSession(sftp, current, (line) => log({ ...line, username: current.username }), { canChown, maxOpenHandles: limits.maxOpenHandles, userHandles });
           });
           channel.on('shell', (_accept, reject) => reject?.());
           channel.on('exec', (_accept, reject) => reject?.());

@@ -274,6 +274,46 @@ describe('one session cannot exhaust the stack', () => {
     }
   }, 60_000);
 
+  it('caps a user’s handles across connections, and gives them back when a connection drops', async () => {
+    const server = await stubServer({ ...NO_PENALTIES, maxOpenHandles: 5, maxUserHandles: 8 });
+    const opendirs = (sftp: SFTPWrapper, count: number) => Promise.allSettled(Array.from({ length: count }, () => promised<Buffer>((cb) => sftp.opendir('.', cb))));
+    const counts = (results: PromiseSettledResult<Buffer>[]) => [results.filter((r) => r.status === 'fulfilled').length, results.filter((r) => r.status === 'rejected').length];
+    try {
+      const first = await login(server.port, 'hoarder', ['right-password']);
+      const second = await login(server.port, 'hoarder', ['right-password']);
+      const firstSftp = await openSftp(first.client);
+      const secondSftp = await openSftp(second.client);
+      expect(counts(await opendirs(firstSftp, 6))).toEqual([5, 1]);
+      const secondTry = await opendirs(secondSftp, 4);
+      expect(counts(secondTry)).toEqual([3, 1]);
+      expect(String(secondTry.find((r): r is PromiseRejectedResult => r.status === 'rejected')!.reason)).toMatch(/per user/);
+      first.client.end();
+      await first.closed;
+      await expect.poll(async () => counts(await opendirs(secondSftp, 2))[0], { timeout: 5_000 }).toBeGreaterThan(0);
+      second.client.end();
+      await second.closed;
+      // Nothing leaked: a fresh connection gets its full session allowance.
+      const third = await login(server.port, 'hoarder', ['right-password']);
+      await expect.poll(async () => counts(await opendirs(await openSftp(third.client), 5))[0], { timeout: 5_000 }).toBe(5);
+      third.client.end();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('opens at most maxSessions session channels on one connection', async () => {
+    const server = await stubServer({ ...NO_PENALTIES, maxSessions: 2 });
+    try {
+      const session = await login(server.port, 'channels', ['right-password']);
+      const results = await Promise.allSettled([openSftp(session.client), openSftp(session.client), openSftp(session.client)]);
+      expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+      expect(server.lines).toContainEqual(expect.objectContaining({ event: 'sftp-refused', reason: 'max-sessions' }));
+      session.client.end();
+    } finally {
+      await server.close();
+    }
+  });
+
   it('drops setuid, setgid and sticky bits on chmod (SETSTAT) and fchmod (FSETSTAT)', async () => {
     const local = path.join(work, 'tool.sh');
     writeFileSync(local, '#!/bin/sh\n');
