@@ -93,7 +93,8 @@ export class LoginPenalties {
   ) {}
 
   private static userKey(username: string, sourceIp: string): string {
-    return `user\u0000${sourceIp}\u0000${username}`;
+    // Transfer's user names are at most 100 characters; a longer one must not cost more memory.
+    return `user\u0000${sourceIp}\u0000${username.slice(0, 128)}`;
   }
 
   private static sourceKey(sourceIp: string): string {

@@ -20,6 +20,9 @@ export type LoginOptions = {
   disconnect(): void;
 };
 
+/** A user name as logged: Transfer's are at most 100 characters, a client may send 35,000. */
+const shown = (username: string) => username.slice(0, 128);
+
 /** The OpenSSH public-key line among `publicKeys` that is the client's key, or null. */
 function keyMatches(ctx: PublicKeyAuthContext, publicKeys: unknown): string | null {
   if (!Array.isArray(publicKeys)) return null;
@@ -70,7 +73,7 @@ export class LoginFlow {
     this.failures += 1;
     ctx.reject(remaining);
     if (this.failures >= limits.maxAuthTries) {
-      log({ event: 'sftp-auth-limit', username: ctx.username, sourceIp, failures: this.failures });
+      log({ event: 'sftp-auth-limit', username: shown(ctx.username), sourceIp, failures: this.failures });
       this.options.disconnect();
     }
   }
@@ -89,13 +92,13 @@ export class LoginFlow {
     if (this.failures >= this.options.limits.maxAuthTries) return this.options.disconnect();
     const wait = penalties.backOff(ctx.username, sourceIp);
     if (wait > 0) {
-      log({ event: 'sftp-auth', method: ctx.method, username: ctx.username, sourceIp, decision: 'deny', reason: 'back-off', retryAfterSeconds: Math.ceil(wait / 1000) });
+      log({ event: 'sftp-auth', method: ctx.method, username: shown(ctx.username), sourceIp, decision: 'deny', reason: 'back-off', retryAfterSeconds: Math.ceil(wait / 1000) });
       return this.fail(ctx, remaining, false);
     }
     if (ctx.method === 'password' && remaining.includes('password') && (methods !== 'PUBLIC_KEY_AND_PASSWORD' || this.keyVerifiedFor === ctx.username)) {
       const answer = await this.ask(ctx.username, ctx.password);
       const next = ctx.password !== '' ? sessionFrom(ctx.username, answer, efsRoot) : null;
-      log({ event: 'sftp-auth', method: 'password', username: ctx.username, sourceIp, decision: next ? 'allow' : 'deny' });
+      log({ event: 'sftp-auth', method: 'password', username: shown(ctx.username), sourceIp, decision: next ? 'allow' : 'deny' });
       if (next) return this.succeed(ctx, next);
       return this.fail(ctx, remaining, true);
     }
@@ -104,7 +107,7 @@ export class LoginFlow {
       const line = keyMatches(ctx, answer.PublicKeys);
       const next = line ? sessionFrom(ctx.username, answer, efsRoot) : null;
       if (!line || !next) {
-        log({ event: 'sftp-auth', method: 'publickey', username: ctx.username, sourceIp, decision: 'deny' });
+        log({ event: 'sftp-auth', method: 'publickey', username: shown(ctx.username), sourceIp, decision: 'deny' });
         return this.fail(ctx, remaining, false);
       }
       // The first, unsigned try only asks whether this key would do.
@@ -112,10 +115,10 @@ export class LoginFlow {
       const parsed = ssh2.utils.parseKey(line);
       const key = Array.isArray(parsed) ? parsed[0] : parsed;
       if (!key || key instanceof Error || !key.verify(ctx.blob, ctx.signature, ctx.hashAlgo)) {
-        log({ event: 'sftp-auth', method: 'publickey', username: ctx.username, sourceIp, decision: 'deny', reason: 'bad-signature' });
+        log({ event: 'sftp-auth', method: 'publickey', username: shown(ctx.username), sourceIp, decision: 'deny', reason: 'bad-signature' });
         return this.fail(ctx, remaining, true);
       }
-      log({ event: 'sftp-auth', method: 'publickey', username: ctx.username, sourceIp, decision: 'allow', key: createHash('sha256').update(ctx.key.data).digest('base64').replace(/=+$/, '') });
+      log({ event: 'sftp-auth', method: 'publickey', username: shown(ctx.username), sourceIp, decision: 'allow', key: createHash('sha256').update(ctx.key.data).digest('base64').replace(/=+$/, '') });
       if (methods === 'PUBLIC_KEY_AND_PASSWORD') {
         this.keyVerifiedFor = ctx.username;
         return ctx.reject(['password'], true);
