@@ -57,7 +57,7 @@ export const SFTP_LIMIT_VARIABLES: Record<keyof SftpLimits, string> = {
 };
 
 /** The defaults, overridden by the environment, overridden by `given`; a bad value is an error that names it. */
-export function resolveSftpLimits(given: Partial<SftpLimits> = {}, env: NodeJS.ProcessEnv = process.env): SftpLimits {
+export function resolveSftpLimits(given: Partial<SftpLimits> = {}, env: Record<string, string | undefined> = process.env): SftpLimits {
   const limits = { ...DEFAULT_SFTP_LIMITS };
   for (const key of Object.keys(DEFAULT_SFTP_LIMITS) as (keyof SftpLimits)[]) {
     const variable = SFTP_LIMIT_VARIABLES[key];
@@ -125,9 +125,11 @@ export class LoginPenalties {
   recordFailure(username: string, sourceIp: string): void {
     for (const key of [LoginPenalties.userKey(username, sourceIp), LoginPenalties.sourceKey(sourceIp)]) {
       const record = this.records.get(key);
+      const now = this.now();
+      const remembered = record && now - record.lastFailure <= this.limits.penaltyMaxSeconds * 1000 ? record.failures : 0;
       this.records.delete(key);
       // Re-inserted, so the Map's order is oldest failure first and the oldest is dropped at the cap.
-      this.records.set(key, { failures: (record?.failures ?? 0) + 1, lastFailure: this.now() });
+      this.records.set(key, { failures: remembered + 1, lastFailure: now });
     }
     while (this.records.size > LoginPenalties.MAX_RECORDS) this.records.delete(this.records.keys().next().value!);
   }
