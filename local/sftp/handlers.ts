@@ -178,6 +178,7 @@ export class SftpSession {
 
   private async realpath(reqid: number, clientPath: string): Promise<void> {
     const virtual = this.session.fs.normalize(clientPath || '.');
+    // A REALPATH answer carries no attributes (flags 0); @types/ssh2 declares every field required.
     this.sftp.name(reqid, [{ filename: virtual, longname: virtual, attrs: {} as Attributes }]);
   }
 

@@ -44,7 +44,7 @@ export function sessionFrom(username: string, answer: Record<string, unknown>, e
       return null;
     }
     if (!Array.isArray(mappings) || mappings.length === 0) return null;
-    const clean = (mappings as unknown[]).map((m) => {
+    const clean = mappings.map((m: unknown) => {
       const mapping: MappingAnswer = isRecord(m) ? m : {};
       return { entry: String(mapping.Entry ?? ''), target: substitute(String(mapping.Target ?? '')) };
     });
