@@ -17,9 +17,16 @@ export type LoginLogRecord = {
   protocol: string | null;
   sourceIp: string | null;
   method: 'password' | 'publickey' | null;
+  /** The Lambda invocation's id (`context.awsRequestId`), null when called without a context. */
+  requestId: string | null;
+  /** True on the first invocation this container serves. */
+  coldStart: boolean;
   latencyMs: number;
   errorName?: string;
 };
+
+/** The part of the Lambda context the handler reads. */
+export type InvocationContext = { awsRequestId?: unknown };
 
 export type HandlerOptions = {
   client?: Pick<SecretsManagerClient, 'send'>;
@@ -34,14 +41,18 @@ function safeString(value: unknown, max = 256): string | null {
 
 const writeLog = (record: LoginLogRecord) => process.stdout.write(`${JSON.stringify(record)}\n`);
 
-export function createHandler(options: HandlerOptions = {}): (event: unknown) => Promise<IdpResponse> {
+export function createHandler(options: HandlerOptions = {}): (event: unknown, context?: InvocationContext) => Promise<IdpResponse> {
   const client = options.client ?? new SecretsManagerClient({});
   const prefix = options.secretPrefix ?? process.env.SECRET_PREFIX ?? DEFAULT_SECRET_PREFIX;
   const log = options.log ?? writeLog;
   const now = options.now ?? (() => new Date());
 
-  return async function handler(event: unknown): Promise<IdpResponse> {
+  let coldStart = true;
+
+  return async function handler(event: unknown, context?: InvocationContext): Promise<IdpResponse> {
     const started = performance.now();
+    const firstInvocation = coldStart;
+    coldStart = false;
     const raw = (typeof event === 'object' && event !== null ? event : {}) as Record<string, unknown>;
     const base = {
       event: 'login' as const,
@@ -50,6 +61,8 @@ export function createHandler(options: HandlerOptions = {}): (event: unknown) =>
       protocol: safeString(raw.protocol, 8),
       sourceIp: safeString(raw.sourceIp, 64),
       method: typeof raw.password === 'string' && raw.password !== '' ? ('password' as const) : ('publickey' as const),
+      requestId: safeString(context?.awsRequestId, 64),
+      coldStart: firstInvocation,
     };
     const finish = (decision: 'allow' | 'deny', reason: LoginLogRecord['reason'], level: LoginLogRecord['level'] = 'info', errorName?: string) => {
       try {

@@ -4,3 +4,6 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createHandler } from './handler';
 
 export const handler = createHandler({ client: new SecretsManagerClient({ maxAttempts: 3 }) });
+
+/** Which argon2 implementation this runtime uses (`node:crypto` on nodejs24.x); read by the wire tests. */
+export { argon2Backend } from '../lib/secret/password';

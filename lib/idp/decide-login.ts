@@ -18,7 +18,7 @@ import {
   type Protocol,
 } from '../secret/contract';
 import { ipInNetworks, parseCidrList } from '../secret/ip-network';
-import { constantTimeEqual, verifyPassword } from '../secret/password';
+import { classifyArgon2idHash, constantTimeEqual, verifyPassword } from '../secret/password';
 
 export type IdpEvent = {
   username?: unknown;
@@ -52,6 +52,7 @@ export const REFUSAL_REASONS = [
   'EMPTY_PASSWORD_NOT_SFTP',
   'NO_PASSWORD_STORED',
   'WRONG_PASSWORD',
+  'PASSWORD_HASH_TOO_COSTLY',
   'NO_PUBLIC_KEY_STORED',
   'NO_ROLE',
   'UNSAFE_HOME_DIRECTORY',
@@ -75,6 +76,7 @@ export const REASON_DESCRIPTIONS: Readonly<Record<ReasonCode, string>> = {
   EMPTY_PASSWORD_NOT_SFTP: 'A login without a password is only possible over SFTP with an SSH key.',
   NO_PASSWORD_STORED: 'The user has no password for this protocol.',
   WRONG_PASSWORD: 'The password is wrong.',
+  PASSWORD_HASH_TOO_COSTLY: 'The stored password hash asks for more argon2 memory or passes than the Lambda allows; reset the password.',
   NO_PUBLIC_KEY_STORED: 'The user has no SSH key for this protocol.',
   NO_ROLE: 'The user has no valid IAM role.',
   UNSAFE_HOME_DIRECTORY: 'The user’s home folder or mappings hold a path that could lead outside them (such as ..); fix it in the console.',
@@ -149,6 +151,8 @@ export async function decideLogin(event: LoginEvent, secretString: string | null
   if (event.password !== '') {
     const stored = storedPassword(secret, protocol);
     if (!stored) return refuse('NO_PASSWORD_STORED');
+    // A hash beyond the cost bounds is refused before any work, whatever the password.
+    if (stored.kind === 'hash' && classifyArgon2idHash(stored.value) === 'too-costly') return refuse('PASSWORD_HASH_TOO_COSTLY');
     const matches =
       stored.kind === 'hash' ? await verifyPassword(event.password, stored.value) : constantTimeEqual(event.password, stored.value);
     if (!matches) return refuse('WRONG_PASSWORD');

@@ -11,6 +11,10 @@ export type Resolved =
   | { kind: 'virtual-dir'; virtual: string; children: string[] }
   | { kind: 'none'; virtual: string };
 
+function within(parent: string, child: string): boolean {
+  return child === parent || child.startsWith(parent.endsWith(path.sep) ? parent : `${parent}${path.sep}`);
+}
+
 export class VirtualFs {
   readonly home: string;
   private readonly mappings: Mapping[];
@@ -20,7 +24,10 @@ export class VirtualFs {
     home: { type: 'LOGICAL'; mappings: Mapping[] } | { type: 'PATH'; directory: string },
   ) {
     if (home.type === 'LOGICAL') {
-      this.mappings = home.mappings.map((m) => ({ entry: path.posix.normalize(m.entry), target: path.posix.normalize(m.target) }));
+      // A mapping whose target, once normalised, is not inside one file system is no mapping at all.
+      this.mappings = home.mappings
+        .map((m) => ({ entry: path.posix.normalize(m.entry), target: path.posix.normalize(m.target) }))
+        .filter((m) => /^\/fs-[0-9a-f]{8,40}(\/|$)/.test(m.target));
       this.home = '/';
     } else {
       this.mappings = [{ entry: '/', target: '/' }];
@@ -51,7 +58,10 @@ export class VirtualFs {
     if (best) {
       const rest = best.entry === '/' ? virtual : virtual.slice(best.entry.length);
       const root = path.join(this.efsRoot, best.target);
-      return { kind: 'real', virtual, real: path.join(root, rest), root };
+      const real = path.join(root, rest);
+      // Never above the mapping's target, nor the target above the EFS root, whatever the mappings say.
+      if (!within(this.efsRoot, root) || !within(root, real)) return { kind: 'none', virtual };
+      return { kind: 'real', virtual, real, root };
     }
     const prefix = virtual === '/' ? '/' : `${virtual}/`;
     const children = new Set<string>();

