@@ -208,7 +208,13 @@ export class Store {
   private flushing: Promise<void> | null = null;
   private waiters: { resolve: () => void; reject: (err: unknown) => void }[] = [];
 
-  constructor(readonly dataDir: string) {
+  private readonly compactAfterBytes: number;
+
+  constructor(
+    readonly dataDir: string,
+    options: { compactAfterBytes?: number } = {},
+  ) {
+    this.compactAfterBytes = options.compactAfterBytes ?? MIN_COMPACTION_BYTES;
     mkdirSync(dataDir, { recursive: true });
     this.file = path.join(dataDir, 'state.json');
     this.journalFile = path.join(dataDir, 'state.journal');
@@ -307,7 +313,7 @@ export class Store {
       const waiters = this.waiters;
       this.waiters = [];
       try {
-        const compact = this.snapshotWanted || (this.journalBytes > MIN_COMPACTION_BYTES && this.journalBytes > this.snapshotBytes);
+        const compact = this.snapshotWanted || (this.journalBytes > this.compactAfterBytes && this.journalBytes > this.snapshotBytes);
         if (compact) {
           this.snapshotWanted = false;
           this.pending = [];
