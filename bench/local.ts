@@ -1,6 +1,6 @@
 // `npm run bench -- local`: the local stack's write rate (PutSecretValue through the SDK, 8 writers)
 // with 1,000 and 10,000 secrets stored, and the size of what one write puts on disk.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -21,6 +21,9 @@ async function writeRate(secretCount: number): Promise<void> {
     }
     await stack.store.commit();
     const sm = new SecretsManagerClient({ endpoint: stack.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'b', secretAccessKey: 'b' }, maxAttempts: 1 });
+    const journal = path.join(dataDir, 'state.journal');
+    const journalBytes = () => (existsSync(journal) ? statSync(journal).size : 0);
+    const before = journalBytes();
     let next = 0;
     const started = performance.now();
     await Promise.all(
@@ -32,7 +35,9 @@ async function writeRate(secretCount: number): Promise<void> {
       }),
     );
     const seconds = (performance.now() - started) / 1000;
-    console.log(`${secretCount} secrets: ${(WRITES / seconds).toFixed(0)} writes/s (${WRITES} PutSecretValue, ${WRITERS} writers)`);
+    const grown = journalBytes() - before;
+    const perWrite = grown > 0 ? `, ${(grown / WRITES).toFixed(0)} journal bytes per write` : '';
+    console.log(`${secretCount} secrets: ${(WRITES / seconds).toFixed(0)} writes/s (${WRITES} PutSecretValue, ${WRITERS} writers${perWrite})`);
     sm.destroy();
   } finally {
     await stack.close();
