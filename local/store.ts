@@ -127,6 +127,7 @@ type LegacyState = {
 
 type JournalEntry =
   | { n: number; op: 'secret'; region: string; name: string; record: SecretRecord | null }
+  | { n: number; op: 'accessed'; region: string; name: string; versionId: string; day: number }
   | { n: number; op: 'logGroup'; region: string; name: string; group: LogGroupMeta | null }
   | { n: number; op: 'logStream'; region: string; group: string; name: string; creationTime: number }
   | { n: number; op: 'logEvents'; region: string; group: string; stream: string; events: LogEvent[] };
@@ -266,6 +267,13 @@ export class Store {
     this.record({ op: 'secret', region, name, record: null });
   }
 
+  /** Records the day a secret's version was read (LastAccessedDate): a small record, not the whole secret. */
+  markSecretAccessed(region: string, secret: SecretRecord, version: SecretVersion, day: number): void {
+    secret.lastAccessedDate = day;
+    version.lastAccessedDate = day;
+    this.record({ op: 'accessed', region, name: secret.name, versionId: version.versionId, day });
+  }
+
   putLogGroup(region: string, group: LogGroupRecord): void {
     this.region(region).logGroups.set(group.logGroupName, group);
     const { streams: _streams, ...meta } = group;
@@ -299,6 +307,8 @@ export class Store {
 
   /** Waits for pending writes and closes the journal (used on shutdown). */
   async settle(): Promise<void> {
+    // Changes recorded by reads (LastAccessedDate) wait for the next commit; shutdown is one.
+    if (this.pending.length > 0) await this.commit();
     while (this.flushing) await this.flushing;
     await this.journal?.close();
     this.journal = null;
@@ -415,6 +425,15 @@ export class Store {
         if (entry.record) region.secrets.set(entry.name, entry.record);
         else region.secrets.delete(entry.name);
         break;
+      case 'accessed': {
+        const secret = region.secrets.get(entry.name);
+        const version = secret?.versions.find((v) => v.versionId === entry.versionId);
+        if (secret && version) {
+          secret.lastAccessedDate = entry.day;
+          version.lastAccessedDate = entry.day;
+        }
+        break;
+      }
       case 'logGroup': {
         if (!entry.group) {
           region.logGroups.delete(entry.name);

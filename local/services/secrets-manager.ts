@@ -190,6 +190,13 @@ function findVersion(secret: SecretRecord, input: Input): SecretVersion {
   return version;
 }
 
+/** AWS records the day (midnight UTC) a secret and a version were last read; a read journals it at most once a day. */
+function markAccessed(ctx: ServiceContext, secret: SecretRecord, version: SecretVersion): void {
+  const day = Math.floor(Date.now() / (DAY * 1000)) * DAY;
+  if (secret.lastAccessedDate === day && version.lastAccessedDate === day) return;
+  ctx.store.markSecretAccessed(ctx.region, secret, version, day);
+}
+
 function valueResponse(secret: SecretRecord, version: SecretVersion) {
   return {
     ARN: secret.arn,
@@ -417,7 +424,9 @@ export const secretsManagerOperations: Operations = {
   GetSecretValue: {
     handler(input: Input, ctx: ServiceContext) {
       const secret = secretFor(input, ctx);
-      return valueResponse(secret, findVersion(secret, input));
+      const version = findVersion(secret, input);
+      markAccessed(ctx, secret, version);
+      return valueResponse(secret, version);
     },
   },
 
@@ -447,6 +456,7 @@ export const secretsManagerOperations: Operations = {
           } else if (!current) {
             Errors.push({ SecretId: id, ErrorCode: 'ResourceNotFoundException', Message: "Secrets Manager can't find the specified secret value for staging label: AWSCURRENT" });
           } else {
+            markAccessed(ctx, secret, current);
             SecretValues.push(valueResponse(secret, current));
           }
         }
@@ -456,6 +466,7 @@ export const secretsManagerOperations: Operations = {
       const { items, nextToken } = page(matching, input, size ?? 20);
       const SecretValues = items.flatMap((secret) => {
         const current = secret.versions.find((v) => v.stages.includes('AWSCURRENT'));
+        if (current) markAccessed(ctx, secret, current);
         return current ? [valueResponse(secret, current)] : [];
       });
       return { SecretValues, Errors: [], ...(nextToken ? { NextToken: nextToken } : {}) };

@@ -201,6 +201,15 @@ describe('DescribeSecret omits what AWS omits (LocalStack snapshot test_create_a
     expect(listed.SecretList?.[0]).not.toHaveProperty('Tags');
   });
 
+  it('shows LastAccessedDate, to the day, once the value was read (LocalStack snapshot: describe_secret_rs_1 after get_secret_value_rs_1)', async () => {
+    const name = unique('omit/accessed');
+    await sm.send(new CreateSecretCommand({ Name: name, SecretString: 'x' }));
+    expect(await sm.send(new DescribeSecretCommand({ SecretId: name }))).not.toHaveProperty('LastAccessedDate');
+    await sm.send(new GetSecretValueCommand({ SecretId: name }));
+    const today = new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000);
+    expect((await sm.send(new DescribeSecretCommand({ SecretId: name }))).LastAccessedDate).toEqual(today);
+  });
+
   it('shows Tags once tagged, and [] after every tag is removed (moto test_untag_resource)', async () => {
     const name = unique('omit/tags');
     await sm.send(new CreateSecretCommand({ Name: name, SecretString: 'x' }));

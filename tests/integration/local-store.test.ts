@@ -6,7 +6,7 @@ import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rm
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CreateLogGroupCommand, CreateLogStreamCommand, CloudWatchLogsClient, FilterLogEventsCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { CreateSecretCommand, GetSecretValueCommand, ListSecretsCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, ListSecretsCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Store, type SecretRecord } from '@/local/store';
 import { startTestStack } from './local-stack-fixture';
@@ -81,6 +81,8 @@ describe('journal', () => {
     try {
       const sm3 = new SecretsManagerClient(third.clientConfig);
       expect((await sm3.send(new GetSecretValueCommand({ SecretId: 'torn/after' }))).SecretString).toBe('later');
+      // The reads above recorded the day they happened, and a clean shutdown kept it.
+      expect((await sm3.send(new DescribeSecretCommand({ SecretId: 'torn/s1' }))).LastAccessedDate).toBeInstanceOf(Date);
     } finally {
       await third.dispose();
     }
