@@ -117,6 +117,8 @@ export const logsOperations: Operations = {
           ...(g.retentionInDays !== undefined ? { retentionInDays: g.retentionInDays } : {}),
           metricFilterCount: 0,
           arn: `arn:aws:logs:${ctx.region}:${ctx.store.state.accountId}:log-group:${g.logGroupName}:*`,
+          logGroupClass: 'STANDARD',
+          logGroupArn: `arn:aws:logs:${ctx.region}:${ctx.store.state.accountId}:log-group:${g.logGroupName}`,
           storedBytes: [...g.streams.values()].reduce((n, s) => n + s.events.reduce((m, e) => m + e.message.length, 0), 0),
         })),
         ...(nextToken ? { nextToken } : {}),

@@ -373,6 +373,15 @@ function liveSecrets(ctx: ServiceContext, includeDeleted: boolean, filters: Filt
 
 const byCreation = (a: SecretRecord, b: SecretRecord) => a.createdDate - b.createdDate || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
+const compare = (a: number | string, b: number | string) => (a < b ? -1 : a > b ? 1 : 0);
+/** ListSecrets SortBy; ties fall back to creation order. */
+const SORT_KEYS = new Map<string, (a: SecretRecord, b: SecretRecord) => number>([
+  ['created-date', (a, b) => compare(a.createdDate, b.createdDate)],
+  ['last-accessed-date', (a, b) => compare(a.lastAccessedDate ?? 0, b.lastAccessedDate ?? 0)],
+  ['last-changed-date', (a, b) => compare(a.lastChangedDate, b.lastChangedDate)],
+  ['name', (a, b) => compare(a.name, b.name)],
+]);
+
 function secretArn(ctx: ServiceContext, name: string): string {
   return `arn:aws:secretsmanager:${ctx.region}:${ctx.store.state.accountId}:secret:${name}-${randomSuffix()}`;
 }
@@ -561,8 +570,13 @@ export const secretsManagerOperations: Operations = {
       if (sortOrder !== 'asc' && sortOrder !== 'desc') {
         throw new AwsError('ValidationException', `1 validation error detected: Value '${sortOrder}' at 'sortOrder' failed to satisfy constraint: Member must satisfy enum value set: [asc, desc]`);
       }
+      const sortBy = str(input, 'SortBy') ?? 'created-date';
+      const order = SORT_KEYS.get(sortBy);
+      if (!order) {
+        throw new AwsError('ValidationException', `1 validation error detected: Value '${sortBy}' at 'sortBy' failed to satisfy constraint: Member must satisfy enum value set: [${[...SORT_KEYS.keys()].join(', ')}]`);
+      }
       const size = maxResults(input, 100) ?? 100;
-      const matching = liveSecrets(ctx, includeDeleted, filters).sort((a, b) => byCreation(a, b) * (sortOrder === 'asc' ? 1 : -1));
+      const matching = liveSecrets(ctx, includeDeleted, filters).sort((a, b) => (order(a, b) || byCreation(a, b)) * (sortOrder === 'asc' ? 1 : -1));
       const { items, nextToken } = page(matching, input, size);
       return { SecretList: items.map((secret) => describe(secret, 'SecretVersionsToStages')), ...(nextToken ? { NextToken: nextToken } : {}) };
     },

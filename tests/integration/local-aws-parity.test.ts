@@ -170,6 +170,17 @@ describe('ListSecrets filters', () => {
     expect(await listWith(group, [{ Key: 'description', Values: ['!o'] }])).toEqual(['none', 'qux']);
   });
 
+  it('sorts by SortBy and SortOrder (ListSecrets API reference: SortBy created-date | last-accessed-date | last-changed-date | name)', async () => {
+    const group = unique('fsort');
+    await make(group, [{ name: 'b' }, { name: 'c' }, { name: 'a' }]);
+    const names = async (SortBy?: 'name' | 'created-date', SortOrder?: 'asc' | 'desc') =>
+      ((await sm.send(new ListSecretsCommand({ Filters: [{ Key: 'tag-key', Values: [group] }], SortBy, SortOrder }))).SecretList ?? []).map((s) => s.Name!.split('/').at(-1));
+    expect(await names('name', 'asc')).toEqual(['a', 'b', 'c']);
+    expect(await names('name', 'desc')).toEqual(['c', 'b', 'a']);
+    expect(await names(undefined, 'asc')).toEqual(['b', 'c', 'a']);
+    expect((await failure(sm.send(new ListSecretsCommand({ SortBy: 'size' as never })))).name).toBe('ValidationException');
+  });
+
   it('validation names the failing filter and never prints undefined (moto test_with_invalid_filter_key, test_with_no_filter_key, test_with_no_filter_values)', async () => {
     const wrongKey = await failure(sm.send(new ListSecretsCommand({ Filters: [{ Key: 'name', Values: ['a'] }, { Key: 'invalid' as never, Values: ['foo'] }] })));
     expect(wrongKey.name).toBe('ValidationException');
