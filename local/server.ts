@@ -66,7 +66,7 @@ function readBody(req: IncomingMessage, limit = 10 * 1024 * 1024): Promise<strin
 
 /** The region the caller signed for, from the SigV4 credential scope (signatures are not checked). */
 function signedRegion(req: IncomingMessage, fallback: string): string {
-  const match = /Credential=[^/]+\/\d{8}\/([a-z0-9-]+)\//.exec(req.headers.authorization ?? '');
+  const match = /Credential=[^/]+\/\d{8}\/([a-z0-9-]{1,32})\//.exec(req.headers.authorization ?? '');
   return match?.[1] ?? fallback;
 }
 
@@ -136,9 +136,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((err: unknown) => {
       // handle() answers its own failures; this only guards against a failure while answering.
-      log({ source: 'aws', level: 'error', error: err instanceof Error ? err.name : 'unknown' });
-      if (!res.headersSent) sendError(res, 'json', new AwsError('InternalFailure', 'The local stack failed to handle the request.', 500), randomUUID());
-      else res.destroy();
+      try {
+        log({ source: 'aws', level: 'error', error: err instanceof Error ? err.name : 'unknown' });
+        if (!res.headersSent) sendError(res, 'json', new AwsError('InternalFailure', 'The local stack failed to handle the request.', 500), randomUUID());
+        else res.destroy();
+      } catch {
+        res.destroy();
+      }
     });
   });
   // A request line or header block Node cannot parse never reaches 'request': answer it here.

@@ -186,7 +186,7 @@ function toSnapshot(state: State, seq: number): SnapshotFile {
   return {
     ...rest,
     seq,
-    regions: [...regions].map(([region, { secrets, logGroups }]) => ({
+    regions: [...regions].filter(([, { secrets, logGroups }]) => secrets.size > 0 || logGroups.size > 0).map(([region, { secrets, logGroups }]) => ({
       region,
       secrets: [...secrets.values()],
       logGroups: [...logGroups.values()].map(({ streams, ...meta }) => ({ ...meta, streams: [...streams].map(([name, stream]) => ({ name, ...stream })) })),
