@@ -486,8 +486,9 @@ export const secretsManagerOperations: Operations = {
     mutates: true,
     handler(input: Input, ctx: ServiceContext) {
       const secret = secretFor(input, ctx);
+      // AWS refuses a missing or empty value with this request error (moto test_put_secret_value_requires_secret_string_or_binary).
+      if (!input.SecretString && !input.SecretBinary) throw invalidRequest('You must provide either SecretString or SecretBinary.');
       const value = secretValue(input);
-      if (!hasValue(value)) throw invalidParameter('You must provide either SecretString or SecretBinary.');
       refuseUnsupported(input, ['RotationToken']);
       const token = requestToken(input);
       const stages = input.VersionStages === undefined || input.VersionStages === null ? ['AWSCURRENT'] : input.VersionStages;

@@ -243,6 +243,15 @@ describe('versions', () => {
     expect((await sm.send(new GetSecretValueCommand({ SecretId: name }))).SecretString).toBe('first');
   });
 
+  it('PutSecretValue without a value, or with an empty one, is InvalidRequestException (moto test_put_secret_value_requires_secret_string_or_binary)', async () => {
+    const name = unique('put/empty');
+    await sm.send(new CreateSecretCommand({ Name: name, SecretString: 'x' }));
+    for (const call of [sm.send(new PutSecretValueCommand({ SecretId: name })), sm.send(new PutSecretValueCommand({ SecretId: name, SecretString: '' }))]) {
+      const error = await failure(call);
+      expect([error.name, error.message]).toEqual(['InvalidRequestException', 'You must provide either SecretString or SecretBinary.']);
+    }
+  });
+
   it('GetSecretValue with a VersionStage the VersionId does not hold is InvalidRequestException (LocalStack snapshot, moto SecretStageVersionMismatchException)', async () => {
     const name = unique('mismatch');
     const created = await sm.send(new CreateSecretCommand({ Name: name, SecretString: 'one' }));
