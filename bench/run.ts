@@ -1,12 +1,14 @@
-// `npm run bench [lambda|console|sftp …]`: speed and memory figures, printed, never asserted.
+// `npm run bench [lambda|console|sftp|local …]`: speed and memory figures, printed, never asserted.
 import { runConsoleBench } from './console';
 import { runLambdaBench } from './lambda';
+import { runLocalBench } from './local';
 import { runSftpBench } from './sftp';
 
 const suites: Record<string, () => Promise<void>> = {
   lambda: runLambdaBench,
   console: runConsoleBench,
   sftp: runSftpBench,
+  local: runLocalBench,
 };
 
 const requested = process.argv.slice(2);

@@ -35,6 +35,8 @@ export async function seedDemoData(store: Store, ctx: ServiceContext, file = DEM
   const demo = parse(readFileSync(file, 'utf8')) as DemoData;
   const state = store.state;
   state.region = demo.region ?? state.region;
+  store.markAllChanged();
+  const regional: ServiceContext = { ...ctx, region: state.region };
   const created = Math.floor(Date.now() / 1000);
   state.servers = demo.servers.map(({ Name, UserCount, ...server }) => ({
     ...server,
@@ -74,7 +76,7 @@ export async function seedDemoData(store: Store, ctx: ServiceContext, file = DEM
     });
     secretsManagerOperations.CreateSecret!.handler(
       { Name: secretName(user.serverId, user.username), SecretString: serializeUserSecret(input), ClientRequestToken: randomUUID() },
-      ctx,
+      regional,
     );
     // The demo's home directories exist on the local EFS, as an admin would have created them.
     for (const target of [input.HomeDirectory, ...(input.HomeDirectoryDetails ?? []).map((m) => m.Target)]) {

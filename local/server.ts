@@ -12,7 +12,7 @@ import { handleIam, iamErrorXml } from './services/iam';
 import { logsOperations } from './services/logs';
 import { secretsManagerOperations } from './services/secrets-manager';
 import { identityProviderFor, transferOperations } from './services/transfer';
-import type { Operations, ServiceContext } from './services/types';
+import type { Operation, ServiceContext } from './services/types';
 import { startSftpServer, type SftpServerOptions } from './sftp/server';
 import { Store } from './store';
 
@@ -37,11 +37,14 @@ export type LocalStack = {
   close(): Promise<void>;
 };
 
-const JSON_SERVICES: Record<string, { operations: Operations; serverError: string; throttle: string }> = {
-  secretsmanager: { operations: secretsManagerOperations, serverError: 'InternalServiceError', throttle: 'ThrottlingException' },
-  TransferService: { operations: transferOperations, serverError: 'ServiceUnavailableException', throttle: 'ThrottlingException' },
-  Logs_20140328: { operations: logsOperations, serverError: 'ServiceUnavailableException', throttle: 'ThrottlingException' },
-};
+type JsonService = { operations: Map<string, Operation>; serverError: string; throttle: string };
+
+// Maps, not object lookups: an `X-Amz-Target` such as `secretsmanager.constructor` must find nothing.
+const JSON_SERVICES = new Map<string, JsonService>([
+  ['secretsmanager', { operations: new Map(Object.entries(secretsManagerOperations)), serverError: 'InternalServiceError', throttle: 'ThrottlingException' }],
+  ['TransferService', { operations: new Map(Object.entries(transferOperations)), serverError: 'ServiceUnavailableException', throttle: 'ThrottlingException' }],
+  ['Logs_20140328', { operations: new Map(Object.entries(logsOperations)), serverError: 'ServiceUnavailableException', throttle: 'ThrottlingException' }],
+]);
 
 function readBody(req: IncomingMessage, limit = 10 * 1024 * 1024): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -50,8 +53,10 @@ function readBody(req: IncomingMessage, limit = 10 * 1024 * 1024): Promise<strin
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
-        reject(new AwsError('RequestEntityTooLarge', 'Request body too large', 413));
-        req.destroy();
+        // Answered at once; the connection closes after the answer instead of reading the rest.
+        reject(new AwsError('RequestEntityTooLargeException', 'The request body is larger than 10 MiB.', 413));
+        req.removeAllListeners('data');
+        req.pause();
       } else chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
@@ -61,12 +66,53 @@ function readBody(req: IncomingMessage, limit = 10 * 1024 * 1024): Promise<strin
 
 /** The region the caller signed for, from the SigV4 credential scope (signatures are not checked). */
 function signedRegion(req: IncomingMessage, fallback: string): string {
-  const match = /Credential=[^/]+\/\d{8}\/([a-z0-9-]+)\//.exec(req.headers.authorization ?? '');
+  const match = /Credential=[^/]+\/\d{8}\/([a-z0-9-]{1,32})\//.exec(req.headers.authorization ?? '');
   return match?.[1] ?? fallback;
 }
 
+/**
+ * The path and query of a request target, without `new URL`: absolute-form targets
+ * (`http://a:99999/`) and odd paths (`//[/`) are valid HTTP that URL parsing rejects.
+ */
+export function requestTarget(rawUrl: string | undefined): { pathname: string; query: URLSearchParams } {
+  let target = rawUrl ?? '/';
+  const absolute = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(target);
+  if (absolute) target = target.slice(absolute[0].length);
+  const hash = target.indexOf('#');
+  if (hash >= 0) target = target.slice(0, hash);
+  const mark = target.indexOf('?');
+  const pathname = (mark >= 0 ? target.slice(0, mark) : target) || '/';
+  return { pathname: pathname.startsWith('/') ? pathname : `/${pathname}`, query: new URLSearchParams(mark >= 0 ? target.slice(mark + 1) : '') };
+}
+
+function parseJsonInput(body: string): Record<string, unknown> {
+  if (body.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    throw new AwsError('SerializationException', 'The request body is not valid JSON.');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new AwsError('SerializationException', 'The request body must be a JSON object.');
+  }
+  return parsed as Record<string, unknown>;
+}
+
+type ErrorProtocol = 'json' | 'rest' | 'query';
+
+function sendError(res: ServerResponse, protocol: ErrorProtocol, error: AwsError, requestId: string): void {
+  const headers = { 'x-amzn-RequestId': requestId, 'x-amzn-ErrorType': error.code };
+  if (protocol === 'query') {
+    send(res, error.status, 'text/xml', iamErrorXml(error, requestId), headers);
+    return;
+  }
+  const payload = protocol === 'rest' ? { ErrorCode: error.code, Message: error.message, ...error.extra } : { __type: error.code, Message: error.message, message: error.message, ...error.extra };
+  send(res, error.status, protocol === 'rest' ? 'application/json' : 'application/x-amz-json-1.1', JSON.stringify(payload), headers);
+}
+
 function send(res: ServerResponse, status: number, contentType: string, body: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body), ...headers });
+  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body), ...(status === 413 ? { Connection: 'close' } : {}), ...headers });
   res.end(body);
 }
 
@@ -88,72 +134,75 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const baseContext = (region: string): ServiceContext => ({ store, region, endpoint, logLogin: (record) => log({ source: 'idp', ...(record as object) }) });
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    void handle(req, res);
+    handle(req, res).catch((err: unknown) => {
+      // handle() answers its own failures; this only guards against a failure while answering.
+      try {
+        log({ source: 'aws', level: 'error', error: err instanceof Error ? err.name : 'unknown' });
+        if (!res.headersSent) sendError(res, 'json', new AwsError('InternalFailure', 'The local stack failed to handle the request.', 500), randomUUID());
+        else res.destroy();
+      } catch {
+        res.destroy();
+      }
+    });
+  });
+  // A request line or header block Node cannot parse never reaches 'request': answer it here.
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = randomUUID();
-    const url = new URL(req.url ?? '/', endpoint);
     const target = req.headers['x-amz-target'];
-    const region = signedRegion(req, store.state.region);
-    const ctx = baseContext(region);
+    let protocol: ErrorProtocol = 'json';
     try {
+      req.on('error', () => undefined);
+      res.on('error', () => undefined);
+      const { pathname, query } = requestTarget(req.url);
+      protocol = typeof target === 'string' ? 'json' : pathname.startsWith('/2015-02-01/') ? 'rest' : 'json';
+      const region = signedRegion(req, store.homeRegion);
+      const ctx = baseContext(region);
       const body = await readBody(req);
       if (typeof target === 'string') {
         const [prefix = '', operationName = ''] = target.split('.');
-        const service = JSON_SERVICES[prefix];
-        const operation = service?.operations[operationName];
+        const service = JSON_SERVICES.get(prefix);
+        const operation = service?.operations.get(operationName);
         if (!service || !operation) throw new AwsError('UnknownOperationException', `The local stack does not implement ${target}.`);
         await applyFault(operationName, service.throttle, service.serverError);
-        let input: Record<string, unknown>;
-        try {
-          input = body === '' ? {} : (JSON.parse(body) as Record<string, unknown>);
-        } catch {
-          throw new AwsError('SerializationException', 'The request body is not valid JSON.');
-        }
+        const input = parseJsonInput(body);
         const output = await operation.handler(input, ctx);
         if (operation.mutates) await store.commit();
         log({ source: 'aws', operation: target, status: 200 });
         send(res, 200, 'application/x-amz-json-1.1', JSON.stringify(output ?? {}), { 'x-amzn-RequestId': requestId });
         return;
       }
-      if (url.pathname.startsWith('/2015-02-01/')) {
-        const operationName = url.pathname.endsWith('/access-points') ? 'DescribeAccessPoints' : 'DescribeFileSystems';
+      if (protocol === 'rest') {
+        const operationName = pathname.endsWith('/access-points') ? 'DescribeAccessPoints' : 'DescribeFileSystems';
         await applyFault(operationName, 'ThrottlingException', 'InternalServerError');
-        const out = handleEfs(store.state, { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams });
+        const out = handleEfs(store, region, { method: req.method ?? 'GET', path: pathname, query });
         log({ source: 'aws', operation: `efs.${operationName}`, status: out.status });
         send(res, out.status, 'application/json', JSON.stringify(out.body), { 'x-amzn-RequestId': requestId });
         return;
       }
-      if (req.method === 'POST' && /Action=/.test(body)) {
+      if (req.method === 'POST' && /(?:^|&)Action=/.test(body)) {
+        protocol = 'query';
         const params = new URLSearchParams(body);
-        try {
-          await applyFault(params.get('Action') ?? '', 'Throttling', 'ServiceFailure');
-          const xml = handleIam(store.state, params, requestId);
-          log({ source: 'aws', operation: `iam.${params.get('Action')}`, status: 200 });
-          send(res, 200, 'text/xml', xml, { 'x-amzn-RequestId': requestId });
-        } catch (err) {
-          const error = err instanceof AwsError ? err : new AwsError('ServiceFailure', 'Internal error', 500);
-          send(res, error.status, 'text/xml', iamErrorXml(error, requestId), { 'x-amzn-RequestId': requestId });
-        }
+        await applyFault(params.get('Action') ?? '', 'Throttling', 'ServiceFailure');
+        const xml = handleIam(store, params, requestId);
+        log({ source: 'aws', operation: `iam.${params.get('Action')}`, status: 200 });
+        send(res, 200, 'text/xml', xml, { 'x-amzn-RequestId': requestId });
         return;
       }
-      if (req.method === 'GET' && url.pathname === '/health') {
+      if (req.method === 'GET' && pathname === '/health') {
         send(res, 200, 'application/json', JSON.stringify({ status: 'ok' }));
         return;
       }
       throw new AwsError('UnknownOperationException', 'The local stack could not tell which AWS service this request is for.', 404);
     } catch (err) {
-      const error = err instanceof AwsError ? err : new AwsError('InternalFailure', 'The local stack failed to handle the request.', 500);
-      if (!(err instanceof AwsError)) log({ source: 'aws', level: 'error', error: err instanceof Error ? err.message : String(err) });
-      const isRest = url.pathname.startsWith('/2015-02-01/');
-      const payload = isRest ? { ErrorCode: error.code, Message: error.message } : { __type: error.code, Message: error.message, message: error.message, ...error.extra };
-      if (!res.headersSent) {
-        send(res, error.status, isRest ? 'application/json' : 'application/x-amz-json-1.1', JSON.stringify(payload), {
-          'x-amzn-RequestId': requestId,
-          'x-amzn-ErrorType': error.code,
-        });
-      }
+      const error = err instanceof AwsError ? err : new AwsError(protocol === 'query' ? 'ServiceFailure' : 'InternalFailure', 'The local stack failed to handle the request.', 500);
+      // Only the error's name: a message could quote a request body, and bodies carry secrets.
+      if (!(err instanceof AwsError)) log({ source: 'aws', level: 'error', error: err instanceof Error ? err.name : 'unknown' });
+      if (!res.headersSent && !res.destroyed) sendError(res, protocol, error, requestId);
     }
   }
 
@@ -164,13 +213,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     if (fault.kind === 'error') throw new AwsError(serverErrorCode, 'The local stack injected a service error (LOCAL_AWS_FAULTS).', 500);
   }
 
-  if (isNew && options.seed !== false) await seedDemoData(store, baseContext(store.state.region));
+  if (isNew && options.seed !== false) await seedDemoData(store, baseContext(store.homeRegion));
   else if (isNew) await store.commit();
 
   const sftpEndpoints: { serverId: string; port: number; close(): Promise<void> }[] = [];
   if (options.sftp) {
     let nextPort = options.sftpPort ?? Number(process.env.LOCAL_SFTP_PORT ?? 2222);
-    const authenticate = identityProviderFor(baseContext(store.state.region));
+    const authenticate = identityProviderFor(baseContext(store.homeRegion));
     for (const transferServer of store.state.servers.filter((s) => s.Protocols.includes('SFTP') && s.IdentityProviderType === 'AWS_LAMBDA')) {
       const started = await startSftpServer({
         host,
@@ -189,6 +238,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ];
       sftpEndpoints.push({ serverId: transferServer.ServerId, ...started });
     }
+    store.markAllChanged();
     await store.commit();
   }
 

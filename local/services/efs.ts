@@ -1,6 +1,7 @@
 // EFS (restJson1, signing name elasticfilesystem): DescribeFileSystems and DescribeAccessPoints.
 import { AwsError } from '../errors';
-import type { AccessPointRecord, FileSystemRecord, State } from '../store';
+import type { AccessPointRecord, FileSystemRecord, State, Store } from '../store';
+import { pageOf } from './paging';
 
 export type RestRequest = { method: string; path: string; query: URLSearchParams };
 export type RestResponse = { status: number; body: unknown };
@@ -12,6 +13,8 @@ function efsError(status: number, code: string, message: string): AwsError {
 function fileSystemArn(state: State, id: string): string {
   return `arn:aws:elasticfilesystem:${state.region}:${state.accountId}:file-system/${id}`;
 }
+
+const invalidToken = () => efsError(400, 'BadRequest', 'The pagination token is not valid.');
 
 function fileSystem(state: State, fs: FileSystemRecord) {
   return {
@@ -56,37 +59,29 @@ function pageSize(value: string | null, max: number): number {
   return Math.min(size, max);
 }
 
-function offset(token: string | null): number {
-  if (token === null) return 0;
-  const start = Number(Buffer.from(token, 'base64url').toString());
-  if (!Number.isInteger(start) || start < 0) throw efsError(400, 'BadRequest', 'The marker is not valid.');
-  return start;
-}
-
-const encode = (n: number) => Buffer.from(String(n)).toString('base64url');
-
-export function handleEfs(state: State, request: RestRequest): RestResponse {
+/** EFS is regional: the demo's file systems live in the stack's home region, other regions have none. */
+export function handleEfs(store: Store, region: string, request: RestRequest): RestResponse {
   if (request.method !== 'GET') throw efsError(405, 'BadRequest', `Method ${request.method} is not supported by the local EFS.`);
+  const state = store.state;
+  const home = region === store.homeRegion;
   const { query } = request;
   if (request.path === '/2015-02-01/file-systems') {
     const id = query.get('FileSystemId');
     const token = query.get('CreationToken');
-    let items = state.fileSystems;
+    let items = home ? state.fileSystems : [];
     if (id !== null) {
       items = items.filter((fs) => fs.FileSystemId === id || fileSystemArn(state, fs.FileSystemId) === id);
       if (items.length === 0) throw efsError(404, 'FileSystemNotFound', `File system '${id}' does not exist.`);
     }
     if (token !== null) items = items.filter((fs) => `transfer-desk-${fs.FileSystemId}` === token);
     const marker = query.get('Marker');
-    const start = offset(marker);
-    const size = pageSize(query.get('MaxItems'), 100);
-    const slice = items.slice(start, start + size);
+    const { items: slice, nextToken } = pageOf(items, marker, pageSize(query.get('MaxItems'), 100), invalidToken);
     return {
       status: 200,
       body: {
         ...(marker !== null ? { Marker: marker } : {}),
         FileSystems: slice.map((fs) => fileSystem(state, fs)),
-        ...(start + size < items.length ? { NextMarker: encode(start + size) } : {}),
+        ...(nextToken ? { NextMarker: nextToken } : {}),
       },
     };
   }
@@ -94,22 +89,21 @@ export function handleEfs(state: State, request: RestRequest): RestResponse {
     const fsId = query.get('FileSystemId');
     const apId = query.get('AccessPointId');
     if (fsId !== null && apId !== null) throw efsError(400, 'BadRequest', 'Specify either FileSystemId or AccessPointId, not both.');
-    let items = state.accessPoints;
+    let items = home ? state.accessPoints : [];
     if (fsId !== null) {
-      if (!state.fileSystems.some((fs) => fs.FileSystemId === fsId)) throw efsError(404, 'FileSystemNotFound', `File system '${fsId}' does not exist.`);
+      if (!home || !state.fileSystems.some((fs) => fs.FileSystemId === fsId)) throw efsError(404, 'FileSystemNotFound', `File system '${fsId}' does not exist.`);
       items = items.filter((ap) => ap.FileSystemId === fsId);
     }
     if (apId !== null) {
       items = items.filter((ap) => ap.AccessPointId === apId);
       if (items.length === 0) throw efsError(404, 'AccessPointNotFound', `Access point '${apId}' does not exist.`);
     }
-    const start = offset(query.get('NextToken'));
-    const size = pageSize(query.get('MaxResults'), 100);
+    const { items: slice, nextToken } = pageOf(items, query.get('NextToken'), pageSize(query.get('MaxResults'), 100), invalidToken);
     return {
       status: 200,
       body: {
-        AccessPoints: items.slice(start, start + size).map((ap) => accessPoint(state, ap)),
-        ...(start + size < items.length ? { NextToken: encode(start + size) } : {}),
+        AccessPoints: slice.map((ap) => accessPoint(state, ap)),
+        ...(nextToken ? { NextToken: nextToken } : {}),
       },
     };
   }

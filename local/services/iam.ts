@@ -1,6 +1,7 @@
 // IAM (awsQuery, XML): ListRoles, enough for the console's role picker.
 import { AwsError } from '../errors';
-import type { State } from '../store';
+import type { Store } from '../store';
+import { pageOf } from './paging';
 
 export const IAM_NAMESPACE = 'https://iam.amazonaws.com/doc/2010-05-08/';
 
@@ -8,7 +9,9 @@ export function xmlEscape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 }
 
-export function handleIam(state: State, params: URLSearchParams, requestId: string): string {
+/** IAM is global: the same roles whatever region the request was signed for. */
+export function handleIam(store: Store, params: URLSearchParams, requestId: string): string {
+  const state = store.state;
   const action = params.get('Action');
   if (action !== 'ListRoles') throw new AwsError('InvalidAction', `The action ${action ?? '(none)'} is not valid for this web service.`);
   const prefix = params.get('PathPrefix') ?? '/';
@@ -16,12 +19,9 @@ export function handleIam(state: State, params: URLSearchParams, requestId: stri
   if (!Number.isInteger(maxItems) || maxItems < 1 || maxItems > 1000) {
     throw new AwsError('ValidationError', "1 validation error detected: Value at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 1000");
   }
-  const marker = params.get('Marker');
-  const start = marker ? Number(Buffer.from(marker, 'base64url').toString()) : 0;
-  if (!Number.isInteger(start) || start < 0) throw new AwsError('ValidationError', 'Invalid Marker.');
   const roles = state.roles.filter((role) => role.Path.startsWith(prefix));
-  const page = roles.slice(start, start + maxItems);
-  const truncated = start + maxItems < roles.length;
+  const { items: page, nextToken } = pageOf(roles, params.get('Marker') || null, maxItems, () => new AwsError('ValidationError', 'Invalid Marker.'));
+  const truncated = nextToken !== undefined;
   const members = page
     .map(
       (role) =>
@@ -34,7 +34,7 @@ export function handleIam(state: State, params: URLSearchParams, requestId: stri
     .join('');
   return (
     `<ListRolesResponse xmlns="${IAM_NAMESPACE}"><ListRolesResult><IsTruncated>${truncated}</IsTruncated>` +
-    (truncated ? `<Marker>${Buffer.from(String(start + maxItems)).toString('base64url')}</Marker>` : '') +
+    (nextToken ? `<Marker>${nextToken}</Marker>` : '') +
     `<Roles>${members}</Roles></ListRolesResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></ListRolesResponse>`
   );
 }

@@ -1,7 +1,8 @@
 // CloudWatch Logs (awsJson1_1, `Logs_20140328.<Operation>`): enough for the console's audit trail.
 import { randomUUID } from 'node:crypto';
 import { AwsError, invalidParameter } from '../errors';
-import type { LogEvent, LogGroupRecord, State } from '../store';
+import type { LogEvent, LogGroupRecord } from '../store';
+import { pageOf } from './paging';
 import type { Operations, ServiceContext } from './types';
 
 type Input = Record<string, unknown>;
@@ -14,16 +15,33 @@ function requireName(input: Input, key: string): string {
   return value;
 }
 
-function group(state: State, name: string): LogGroupRecord {
-  const found = state.logGroups[name];
+/** Log groups are regional: each region has its own. */
+function group(ctx: ServiceContext, name: string): LogGroupRecord {
+  const found = ctx.store.region(ctx.region).logGroups.get(name);
   if (!found) throw new AwsError('ResourceNotFoundException', 'The specified log group does not exist.');
   return found;
+}
+
+const invalidToken = () => invalidParameter('The specified nextToken is not valid.');
+
+function limit(input: Input, max: number): number {
+  const value = input.limit;
+  if (value === undefined || value === null) return max;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
+    throw invalidParameter(`1 validation error detected: Value '${String(value)}' at 'limit' failed to satisfy constraint: Member must have value between 1 and ${max}`);
+  }
+  return value;
+}
+
+function nextTokenOf(input: Input): string | undefined {
+  return typeof input.nextToken === 'string' ? input.nextToken : undefined;
 }
 
 type Matcher = (message: string) => boolean;
 
 function jsonPath(value: unknown, path: string[]): unknown {
-  return path.reduce<unknown>((current, key) => (current && typeof current === 'object' ? (current as Record<string, unknown>)[key] : undefined), value);
+  // Own properties only: a pattern such as `$.__proto__` or `$.constructor` must not reach a prototype.
+  return path.reduce<unknown>((current, key) => (current && typeof current === 'object' && Object.hasOwn(current, key) ? (current as Record<string, unknown>)[key] : undefined), value);
 }
 
 /** The filter-pattern forms the console uses: terms, "quoted phrases", ?alternatives, -exclusions, and `{ $.a = "b" && … }`. */
@@ -63,18 +81,13 @@ export function compileFilterPattern(pattern: string): Matcher {
     !excluded.some((term) => message.includes(term));
 }
 
-function token(n: number): string {
-  return Buffer.from(String(n)).toString('base64url');
-}
-
 export const logsOperations: Operations = {
   CreateLogGroup: {
     mutates: true,
     handler(input: Input, ctx: ServiceContext) {
       const name = requireName(input, 'logGroupName');
-      const state = ctx.store.state;
-      if (state.logGroups[name]) throw new AwsError('ResourceAlreadyExistsException', 'The specified log group already exists');
-      state.logGroups[name] = { logGroupName: name, creationTime: Date.now(), streams: {} };
+      if (ctx.store.region(ctx.region).logGroups.has(name)) throw new AwsError('ResourceAlreadyExistsException', 'The specified log group already exists');
+      ctx.store.putLogGroup(ctx.region, { logGroupName: name, creationTime: Date.now(), streams: new Map() });
       return {};
     },
   },
@@ -82,10 +95,10 @@ export const logsOperations: Operations = {
   CreateLogStream: {
     mutates: true,
     handler(input: Input, ctx: ServiceContext) {
-      const g = group(ctx.store.state, requireName(input, 'logGroupName'));
+      const g = group(ctx, requireName(input, 'logGroupName'));
       const stream = requireName(input, 'logStreamName');
-      if (g.streams[stream]) throw new AwsError('ResourceAlreadyExistsException', 'The specified log stream already exists');
-      g.streams[stream] = { creationTime: Date.now(), events: [] };
+      if (g.streams.has(stream)) throw new AwsError('ResourceAlreadyExistsException', 'The specified log stream already exists');
+      ctx.store.putLogStream(ctx.region, g, stream, { creationTime: Date.now(), events: [] });
       return {};
     },
   },
@@ -93,17 +106,22 @@ export const logsOperations: Operations = {
   DescribeLogGroups: {
     handler(input: Input, ctx: ServiceContext) {
       const prefix = typeof input.logGroupNamePrefix === 'string' ? input.logGroupNamePrefix : '';
-      const groups = Object.values(ctx.store.state.logGroups).filter((g) => g.logGroupName.startsWith(prefix)).sort((a, b) => a.logGroupName.localeCompare(b.logGroupName));
-      const start = typeof input.nextToken === 'string' ? Number(Buffer.from(input.nextToken, 'base64url').toString()) : 0;
-      const limit = typeof input.limit === 'number' ? input.limit : 50;
+      const groups = [...ctx.store.region(ctx.region).logGroups.values()]
+        .filter((g) => g.logGroupName.startsWith(prefix))
+        .sort((a, b) => (a.logGroupName < b.logGroupName ? -1 : a.logGroupName > b.logGroupName ? 1 : 0));
+      const { items, nextToken } = pageOf(groups, nextTokenOf(input), limit(input, 50), invalidToken);
       return {
-        logGroups: groups.slice(start, start + limit).map((g) => ({
+        logGroups: items.map((g) => ({
           logGroupName: g.logGroupName,
           creationTime: g.creationTime,
+          ...(g.retentionInDays !== undefined ? { retentionInDays: g.retentionInDays } : {}),
+          metricFilterCount: 0,
           arn: `arn:aws:logs:${ctx.region}:${ctx.store.state.accountId}:log-group:${g.logGroupName}:*`,
-          storedBytes: Object.values(g.streams).reduce((n, s) => n + s.events.reduce((m, e) => m + e.message.length, 0), 0),
+          logGroupClass: 'STANDARD',
+          logGroupArn: `arn:aws:logs:${ctx.region}:${ctx.store.state.accountId}:log-group:${g.logGroupName}`,
+          storedBytes: [...g.streams.values()].reduce((n, s) => n + s.events.reduce((m, e) => m + e.message.length, 0), 0),
         })),
-        ...(start + limit < groups.length ? { nextToken: token(start + limit) } : {}),
+        ...(nextToken ? { nextToken } : {}),
       };
     },
   },
@@ -111,9 +129,9 @@ export const logsOperations: Operations = {
   PutLogEvents: {
     mutates: true,
     handler(input: Input, ctx: ServiceContext) {
-      const g = group(ctx.store.state, requireName(input, 'logGroupName'));
+      const g = group(ctx, requireName(input, 'logGroupName'));
       const streamName = requireName(input, 'logStreamName');
-      const stream = g.streams[streamName];
+      const stream = g.streams.get(streamName);
       if (!stream) throw new AwsError('ResourceNotFoundException', 'The specified log stream does not exist.');
       const events = input.logEvents;
       if (!Array.isArray(events) || events.length < 1 || events.length > 10_000) throw invalidParameter('logEvents must hold 1 to 10000 events.');
@@ -125,31 +143,30 @@ export const logsOperations: Operations = {
       for (let i = 1; i < incoming.length; i++) {
         if (incoming[i]!.timestamp < incoming[i - 1]!.timestamp) throw invalidParameter('Log events in a single PutLogEvents request must be in chronological order.');
       }
-      stream.events.push(...incoming);
-      return { nextSequenceToken: token(stream.events.length) };
+      ctx.store.appendLogEvents(ctx.region, g, streamName, incoming);
+      return { nextSequenceToken: Buffer.from(String(stream.events.length)).toString('base64url') };
     },
   },
 
   FilterLogEvents: {
     handler(input: Input, ctx: ServiceContext) {
-      const g = group(ctx.store.state, requireName(input, 'logGroupName'));
-      const names = Array.isArray(input.logStreamNames) ? (input.logStreamNames as string[]) : null;
+      const g = group(ctx, requireName(input, 'logGroupName'));
+      const names = Array.isArray(input.logStreamNames) ? (input.logStreamNames as unknown[]).filter((n): n is string => typeof n === 'string') : null;
       const namePrefix = typeof input.logStreamNamePrefix === 'string' ? input.logStreamNamePrefix : null;
       if (names && namePrefix !== null) throw invalidParameter('You cannot specify both logStreamNames and logStreamNamePrefix.');
       const startTime = typeof input.startTime === 'number' ? input.startTime : -Infinity;
       const endTime = typeof input.endTime === 'number' ? input.endTime : Infinity;
       const matches = compileFilterPattern(typeof input.filterPattern === 'string' ? input.filterPattern : '');
-      const all = Object.entries(g.streams)
+      const all = [...g.streams]
         .filter(([name]) => (names ? names.includes(name) : namePrefix === null || name.startsWith(namePrefix)))
         .flatMap(([logStreamName, stream]) => stream.events.map((event) => ({ logStreamName, ...event })))
         .filter((event) => event.timestamp >= startTime && event.timestamp <= endTime && matches(event.message))
         .sort((a, b) => a.timestamp - b.timestamp || a.ingestionTime - b.ingestionTime);
-      const start = typeof input.nextToken === 'string' ? Number(Buffer.from(input.nextToken, 'base64url').toString()) : 0;
-      const limit = typeof input.limit === 'number' ? Math.min(Math.max(input.limit, 1), 10_000) : 10_000;
+      const { items, nextToken } = pageOf(all, nextTokenOf(input), limit(input, 10_000), invalidToken);
       return {
-        events: all.slice(start, start + limit),
+        events: items,
         searchedLogStreams: [],
-        ...(start + limit < all.length ? { nextToken: token(start + limit) } : {}),
+        ...(nextToken ? { nextToken } : {}),
       };
     },
   },

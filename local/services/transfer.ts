@@ -3,7 +3,8 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createHandler } from '../../lambda/handler';
 import { AwsError, invalidRequest } from '../errors';
-import type { ServerRecord, State } from '../store';
+import type { ServerRecord } from '../store';
+import { pageOf } from './paging';
 import type { Operations, ServiceContext } from './types';
 
 type Input = Record<string, unknown>;
@@ -12,28 +13,39 @@ function unknownServer(serverId: string): AwsError {
   return new AwsError('ResourceNotFoundException', `Unknown server`, 400, { Resource: serverId, ResourceType: 'Server' });
 }
 
-function findServer(state: State, serverId: unknown): ServerRecord {
-  if (typeof serverId !== 'string' || !/^s-([0-9a-f]{17})$/.test(serverId)) {
-    throw new AwsError('InvalidRequestException', `1 validation error detected: Value '${String(serverId)}' at 'serverId' failed to satisfy constraint: Member must satisfy regular expression pattern: ^s-([0-9a-f]{17})$`);
+/** Transfer servers are regional: the demo's live in the stack's home region, other regions have none. */
+function serversOf(ctx: ServiceContext): ServerRecord[] {
+  return ctx.region === ctx.store.homeRegion ? ctx.store.state.servers : [];
+}
+
+function findServer(ctx: ServiceContext, serverId: unknown): ServerRecord {
+  if (serverId === undefined || serverId === null) {
+    throw new AwsError('InvalidRequestException', "1 validation error detected: Value null at 'serverId' failed to satisfy constraint: Member must not be null");
   }
-  const server = state.servers.find((s) => s.ServerId === serverId);
+  if (typeof serverId !== 'string' || !/^s-([0-9a-f]{17})$/.test(serverId)) {
+    const shown = typeof serverId === 'string' ? serverId : JSON.stringify(serverId);
+    throw new AwsError('InvalidRequestException', `1 validation error detected: Value '${shown}' at 'serverId' failed to satisfy constraint: Member must satisfy regular expression pattern: ^s-([0-9a-f]{17})$`);
+  }
+  const server = serversOf(ctx).find((s) => s.ServerId === serverId);
   if (!server) throw unknownServer(serverId);
   return server;
 }
 
 function page<T>(items: T[], input: Input, max = 1000): { items: T[]; NextToken?: string } {
-  const size = typeof input.MaxResults === 'number' ? input.MaxResults : max;
-  if (size < 1 || size > max) throw new AwsError('InvalidRequestException', `MaxResults must be between 1 and ${max}.`);
-  const start = typeof input.NextToken === 'string' ? Number(Buffer.from(input.NextToken, 'base64url').toString()) : 0;
-  if (!Number.isInteger(start) || start < 0) throw new AwsError('InvalidNextTokenException', 'The NextToken is not valid.');
-  const slice = items.slice(start, start + size);
-  return start + size < items.length ? { items: slice, NextToken: Buffer.from(String(start + size)).toString('base64url') } : { items: slice };
+  const requested = input.MaxResults;
+  if (requested !== undefined && requested !== null && (typeof requested !== 'number' || !Number.isInteger(requested) || requested < 1 || requested > max)) {
+    throw new AwsError('InvalidRequestException', `1 validation error detected: Value '${String(requested)}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and ${max}`);
+  }
+  const token = typeof input.NextToken === 'string' ? input.NextToken : undefined;
+  const { items: slice, nextToken } = pageOf(items, token, typeof requested === 'number' ? requested : max, () => new AwsError('InvalidNextTokenException', 'The NextToken is not valid.'));
+  return nextToken ? { items: slice, NextToken: nextToken } : { items: slice };
 }
 
 const handlers = new Map<string, ReturnType<typeof createHandler>>();
 
 function handlerFor(ctx: ServiceContext) {
-  let handler = handlers.get(ctx.endpoint);
+  const key = `${ctx.endpoint} ${ctx.region}`;
+  let handler = handlers.get(key);
   if (!handler) {
     const client = new SecretsManagerClient({
       endpoint: ctx.endpoint,
@@ -43,7 +55,7 @@ function handlerFor(ctx: ServiceContext) {
     });
     // The login log goes to the stack's stdout, as the real function's goes to CloudWatch Logs.
     handler = createHandler({ client, log: (record) => ctx.logLogin?.(record) });
-    handlers.set(ctx.endpoint, handler);
+    handlers.set(key, handler);
   }
   return handler;
 }
@@ -56,7 +68,7 @@ export function identityProviderFor(ctx: ServiceContext) {
 export const transferOperations: Operations = {
   ListServers: {
     handler(input: Input, ctx: ServiceContext) {
-      const { items, NextToken } = page(ctx.store.state.servers, input);
+      const { items, NextToken } = page(serversOf(ctx), input);
       return {
         Servers: items.map((s) => ({
           Arn: s.Arn,
@@ -75,7 +87,7 @@ export const transferOperations: Operations = {
 
   DescribeServer: {
     handler(input: Input, ctx: ServiceContext) {
-      const s = findServer(ctx.store.state, input.ServerId);
+      const s = findServer(ctx, input.ServerId);
       return {
         Server: {
           Arn: s.Arn,
@@ -99,8 +111,11 @@ export const transferOperations: Operations = {
 
   ListTagsForResource: {
     handler(input: Input, ctx: ServiceContext) {
-      const server = ctx.store.state.servers.find((s) => s.Arn === input.Arn);
-      if (!server) throw new AwsError('ResourceNotFoundException', 'Unknown resource', 400, { Resource: String(input.Arn), ResourceType: 'Server' });
+      if (typeof input.Arn !== 'string' || input.Arn.length < 20) {
+        throw new AwsError('InvalidRequestException', "1 validation error detected: Value at 'arn' failed to satisfy constraint: Member must have length greater than or equal to 20");
+      }
+      const server = serversOf(ctx).find((s) => s.Arn === input.Arn);
+      if (!server) throw new AwsError('ResourceNotFoundException', 'Unknown resource', 400, { Resource: input.Arn, ResourceType: 'Server' });
       const { items, NextToken } = page(server.Tags, input);
       return { Arn: server.Arn, Tags: items, ...(NextToken ? { NextToken } : {}) };
     },
@@ -108,7 +123,7 @@ export const transferOperations: Operations = {
 
   TestIdentityProvider: {
     async handler(input: Input, ctx: ServiceContext) {
-      const server = findServer(ctx.store.state, input.ServerId);
+      const server = findServer(ctx, input.ServerId);
       if (server.IdentityProviderType === 'SERVICE_MANAGED') {
         throw invalidRequest('TestIdentityProvider is not supported for servers with SERVICE_MANAGED identity provider type.');
       }
