@@ -1,4 +1,5 @@
-// Who is signed in, read on the server from the session cookie.
+// Who is signed in, read on the server from the session cookie. getServerSession runs the jwt
+// callback, which checks the session (lib/auth/session-check.ts): an ended session reads as none.
 import 'server-only';
 import { getServerSession } from 'next-auth';
 import { redirect } from 'next/navigation';

@@ -1,0 +1,110 @@
+// argon2 verification of console sign-ins off the request thread: a small pool of worker threads
+// with a bounded queue, so parallel wrong guesses cannot stall other requests. hash-wasm runs in
+// the workers; it is loaded from the console's node_modules (the server runs from the repo root).
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { ARGON2_MAX_MEMORY_KIB, parseArgon2idHash } from '../secret/password';
+
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const { argon2Verify } = require('hash-wasm');
+parentPort.on('message', async ({ id, password, hash }) => {
+  let ok = false;
+  try { ok = await argon2Verify({ password, hash }); } catch { ok = false; }
+  parentPort.postMessage({ id, ok });
+});
+`;
+
+// Console account hashes are made by this code (19 MiB, t=2); anything far costlier is refused.
+const MAX_ITERATIONS = 16;
+const MAX_PARALLELISM = 16;
+
+export class PoolBusyError extends Error {
+  override name = 'PoolBusyError';
+}
+
+type Job = { id: number; password: string; hash: string; resolve: (ok: boolean) => void; reject: (err: Error) => void };
+type Slot = { worker: Worker; job: Job | null };
+
+export type PasswordPoolOptions = { size?: number; maxQueue?: number };
+
+export class PasswordPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
+  private nextId = 1;
+  readonly size: number;
+  readonly maxQueue: number;
+
+  constructor({ size, maxQueue }: PasswordPoolOptions = {}) {
+    this.size = Math.max(1, size ?? (Number(process.env.SIGNIN_HASH_WORKERS) || Math.min(4, Math.max(1, availableParallelism() - 1))));
+    this.maxQueue = Math.max(0, maxQueue ?? (Number(process.env.SIGNIN_HASH_QUEUE) || 64));
+  }
+
+  /** Resolves whether `password` matches the argon2id `hash`; rejects with PoolBusyError when the queue is full. */
+  verify(password: string, hash: string): Promise<boolean> {
+    const params = parseArgon2idHash(hash);
+    if (!params || params.memorySize > ARGON2_MAX_MEMORY_KIB || params.iterations > MAX_ITERATIONS || params.parallelism > MAX_PARALLELISM) {
+      return Promise.resolve(false);
+    }
+    const busy = this.slots.length >= this.size && this.slots.every((slot) => slot.job);
+    if (busy && this.queue.length >= this.maxQueue) return Promise.reject(new PoolBusyError('sign-in is busy'));
+    return new Promise<boolean>((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, password, hash, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  get pending(): number {
+    return this.queue.length + this.slots.filter((slot) => slot.job).length;
+  }
+
+  async close(): Promise<void> {
+    const slots = this.slots.splice(0);
+    await Promise.all(slots.map((slot) => slot.worker.terminate()));
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      let slot = this.slots.find((s) => !s.job);
+      if (!slot && this.slots.length < this.size) slot = this.spawn();
+      if (!slot) return;
+      const job = this.queue.shift()!;
+      slot.job = job;
+      slot.worker.postMessage({ id: job.id, password: job.password, hash: job.hash });
+    }
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(WORKER_SOURCE, { eval: true });
+    // Idle workers must not keep a CLI or test process alive.
+    worker.unref();
+    const slot: Slot = { worker, job: null };
+    worker.on('message', (message: { id: number; ok: boolean }) => {
+      const job = slot.job;
+      slot.job = null;
+      if (job && job.id === message.id) job.resolve(message.ok === true);
+      this.dispatch();
+    });
+    const fail = (err: Error) => {
+      const index = this.slots.indexOf(slot);
+      if (index >= 0) this.slots.splice(index, 1);
+      slot.job?.reject(new Error(`password worker failed: ${err.name}`));
+      slot.job = null;
+      this.dispatch();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => {
+      if (this.slots.includes(slot)) fail(new Error(`exit ${code}`));
+    });
+    this.slots.push(slot);
+    return slot;
+  }
+}
+
+let shared: PasswordPool | null = null;
+
+/** The process-wide pool the sign-in uses. */
+export function passwordPool(): PasswordPool {
+  shared ??= new PasswordPool();
+  return shared;
+}
