@@ -1,6 +1,14 @@
 // Where the browser may go after sign-in: a path of the console itself, never another site.
 export const DEFAULT_AFTER_SIGN_IN = '/servers';
 
+function hasBackslashOrControl(value: string): boolean {
+  for (const char of value) {
+    const code = char.codePointAt(0)!;
+    if (char === '\\' || code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
+
 /**
  * Parses `target` as a URL against the console's origin, as a browser would (backslashes count as
  * slashes, tabs and newlines vanish), and keeps it only when it stays on that origin. Returns a
@@ -9,7 +17,7 @@ export const DEFAULT_AFTER_SIGN_IN = '/servers';
 export function safeCallbackPath(target: unknown, origin: string, fallback = DEFAULT_AFTER_SIGN_IN): string {
   if (typeof target !== 'string' || target.length === 0 || target.length > 2048) return fallback;
   // Backslashes and control characters have no business in a console path; browsers rewrite them.
-  if (/[\\\u0000-\u001f\u007f]/.test(target)) return fallback;
+  if (hasBackslashOrControl(target)) return fallback;
   let base: URL;
   let url: URL;
   try {
@@ -29,7 +37,7 @@ export function safeCallbackPath(target: unknown, origin: string, fallback = DEF
   } catch {
     return fallback;
   }
-  if (decoded.startsWith('//') || /[\\\u0000-\u001f\u007f]/.test(decoded)) return fallback;
+  if (decoded.startsWith('//') || hasBackslashOrControl(decoded)) return fallback;
   return path;
 }
 

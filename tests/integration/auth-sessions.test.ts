@@ -42,7 +42,7 @@ async function signIn(username: string, role: 'admin' | 'helpdesk'): Promise<{ c
   return { cookie, token: token as Record<string, unknown> };
 }
 
-function use(cookie: string) {
+function present(cookie: string) {
   jar.cookies = { [COOKIE]: cookie };
 }
 
@@ -76,7 +76,7 @@ async function sessionEndpoint(cookie: string): Promise<{ body: unknown; setCook
 }
 
 async function expectRefused(cookie: string) {
-  use(cookie);
+  present(cookie);
   expect(await getActor()).toBeNull();
   expect(await pageRedirect()).toContain('/signin');
   expect(await adminAction({ status: 'idle' }, form())).toEqual({ status: 'error', message: 'Your session has ended. Sign in again.' });
@@ -95,7 +95,7 @@ describe('console sessions', () => {
 
   it('works while the account is unchanged, for a page, an action and /api/auth/session', async () => {
     const { cookie } = await signIn('ann', 'admin');
-    use(cookie);
+    present(cookie);
     expect(await getActor()).toEqual({ username: 'ann', name: 'ann', role: 'admin' });
     expect(await pageRedirect()).toBeNull();
     expect(await adminAction({ status: 'idle' }, form())).toEqual({ status: 'success', message: 'did alice' });
@@ -115,7 +115,7 @@ describe('console sessions', () => {
     await expectRefused(cookie);
     // A new sign-in after the reset works.
     now += 1_000;
-    use((await signIn('ann', 'admin')).cookie);
+    present((await signIn('ann', 'admin')).cookie);
     expect(await getActor()).toMatchObject({ username: 'ann' });
   });
 
@@ -134,7 +134,7 @@ describe('console sessions', () => {
 
   it('ends a session idle for 30 minutes, and activity keeps it alive', async () => {
     const { cookie } = await signIn('ann', 'admin');
-    use(cookie);
+    present(cookie);
     for (let i = 0; i < 4; i++) {
       now += 20 * 60_000;
       expect(await getActor()).toMatchObject({ username: 'ann' });
@@ -145,7 +145,7 @@ describe('console sessions', () => {
 
   it('ends a session 8 hours after sign-in however active it was', async () => {
     const { cookie } = await signIn('ann', 'admin');
-    use(cookie);
+    present(cookie);
     const signedIn = now;
     while (now + 10 * 60_000 < signedIn + 8 * 60 * 60_000) {
       now += 10 * 60_000;
