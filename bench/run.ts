@@ -1,12 +1,14 @@
-// `npm run bench [lambda|console|sftp …]`: speed and memory figures, printed, never asserted.
+// `npm run bench [lambda|console|sftp|signin …]`: speed and memory figures, printed, never asserted.
 import { runConsoleBench } from './console';
 import { runLambdaBench } from './lambda';
+import { runSigninBench } from './signin';
 import { runSftpBench } from './sftp';
 
 const suites: Record<string, () => Promise<void>> = {
   lambda: runLambdaBench,
   console: runConsoleBench,
   sftp: runSftpBench,
+  signin: runSigninBench,
 };
 
 const requested = process.argv.slice(2);
