@@ -5,9 +5,15 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ARGON2_MAX_MEMORY_KIB, parseArgon2idHash } from '../secret/password';
 
+// On Linux, nice is per thread: the hashing thread yields the CPU to the request thread, so pages
+// stay quick while guesses are hashed (elsewhere the call fails and the thread keeps its priority).
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { argon2Verify } = require('hash-wasm');
+try {
+  const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
+  if (tid > 0) require('node:os').setPriority(tid, 19);
+} catch {}
 parentPort.on('message', async ({ id, password, hash }) => {
   let ok = false;
   try { ok = await argon2Verify({ password, hash }); } catch { ok = false; }
