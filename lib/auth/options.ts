@@ -8,6 +8,7 @@ import type { OAuthConfig } from 'next-auth/providers/oauth';
 import { clock } from './clock';
 import { verifyLocalUser } from './local-users';
 import { createOidcRoleCheck } from './oidc-recheck';
+import { PoolBusyError } from './password-pool';
 import { type Role } from './roles';
 import { safeCallbackPath } from './safe-redirect';
 import { checkSession, type OidcRoleCheck } from './session-check';
@@ -95,7 +96,14 @@ export function buildAuthOptions(): NextAuthOptions {
           const keys = signInKeys(username, sourceAddress(req?.headers));
           const now = clock.now();
           if ((await blockedUntil(keys, now)) > now) return null;
-          const user = await verifyLocalUser(username, password);
+          let user: Awaited<ReturnType<typeof verifyLocalUser>>;
+          try {
+            user = await verifyLocalUser(username, password);
+          } catch (err) {
+            // A full hashing queue refuses the try like any other; it is not the account's failure.
+            if (err instanceof PoolBusyError) return null;
+            throw err;
+          }
           if (!user) {
             await recordFailure(keys, now);
             return null;
