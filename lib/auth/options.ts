@@ -14,7 +14,7 @@ import { safeCallbackPath } from './safe-redirect';
 import { checkSession, type OidcRoleCheck } from './session-check';
 import { sessionPolicy } from './session-policy';
 import { createSessionRecord, endSession, newSessionId, sweepSessionRecords, type SessionRecord } from './session-records';
-import { blockedUntil, recordFailure, recordSuccess, signInKeys, sourceAddress } from './signin-throttle';
+import { blockedUntil, recordFailure, recordSuccess, signInKeys, sourceAddress, sweepThrottle } from './signin-throttle';
 
 function groupList(value: string | undefined): string[] {
   return (value ?? '').split(',').map((g) => g.trim()).filter(Boolean);
@@ -106,6 +106,9 @@ export function buildAuthOptions(): NextAuthOptions {
           }
           if (!user) {
             await recordFailure(keys, now);
+            sweepThrottle(now).catch((err: unknown) => {
+              console.error(JSON.stringify({ level: 'error', event: 'throttle-sweep-failed', error: err instanceof Error ? err.name : 'unknown' }));
+            });
             return null;
           }
           await recordSuccess(username);

@@ -4,7 +4,8 @@
 // every console instance that mounts the same directory shares them; two instances racing on one
 // counter may lose an increment, which only makes the back-off a little later, never wrong.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { consoleUsersFile } from './local-users';
 
@@ -75,10 +76,25 @@ export async function recordSuccess(username: string, dir = throttleDir()): Prom
   await unlink(/*turbopackIgnore: true*/ counterFile(dir, `account:${username.toLowerCase()}`)).catch(() => undefined);
 }
 
+/** One IPv6 user usually holds a whole /64, so that is the unit a source is counted in. */
+function sourceKey(address: string): string {
+  const zoneless = address.toLowerCase().split('%')[0] ?? '';
+  const mapped = zoneless.slice(zoneless.lastIndexOf(':') + 1);
+  if (isIP(zoneless) === 4) return zoneless;
+  if (isIP(zoneless) !== 6) return 'unparseable';
+  if (zoneless.includes('.') && isIP(mapped) === 4) return mapped;
+  const [head = '', tail] = zoneless.split('::');
+  const front = head ? head.split(':') : [];
+  const back = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? front : [...front, ...Array<string>(8 - front.length - back.length).fill('0'), ...back];
+  return `${groups.slice(0, 4).map((g) => parseInt(g, 16).toString(16)).join(':')}::/64`;
+}
+
 /**
  * The client's address as the nearest trusted proxy saw it. With SIGNIN_TRUSTED_PROXIES=n (say 1
  * behind an ALB) it is the n-th address from the right of X-Forwarded-For; without it, the rightmost
- * entry (what `next start` fills in from the socket when no proxy sent one).
+ * entry (what `next start` fills in from the socket when no proxy sent one). Anything that is not an
+ * address shares one bucket, so garbage cannot dodge the per-source count.
  */
 export function sourceAddress(headers: Record<string, unknown> | undefined, env: Record<string, string | undefined> = process.env): string | null {
   const raw = headers?.['x-forwarded-for'];
@@ -86,6 +102,26 @@ export function sourceAddress(headers: Record<string, unknown> | undefined, env:
   const hops = value.split(',').map((part) => part.trim()).filter(Boolean);
   if (hops.length === 0) return null;
   const trusted = Math.max(1, Number(env.SIGNIN_TRUSTED_PROXIES) || 1);
-  const address = hops[Math.max(0, hops.length - trusted)] ?? null;
-  return address && address.length <= 100 ? address : null;
+  return sourceKey(hops[Math.max(0, hops.length - trusted)] ?? '');
+}
+
+let lastSweep = 0;
+
+/** Deletes counters nobody failed on for longer than any policy remembers; at most every 10 minutes per process. */
+export async function sweepThrottle(now: number, dir = throttleDir()): Promise<void> {
+  if (now - lastSweep < 10 * 60_000) return;
+  lastSweep = now;
+  const forget = Math.max(ACCOUNT_POLICY.forgetAfterMs, SOURCE_POLICY.forgetAfterMs, ACCOUNT_POLICY.maxDelayMs, SOURCE_POLICY.maxDelayMs);
+  let names: string[];
+  try {
+    names = await readdir(/*turbopackIgnore: true*/ dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  for (const name of names) {
+    const file = path.join(/*turbopackIgnore: true*/ dir, name);
+    const info = await stat(/*turbopackIgnore: true*/ file).catch(() => null);
+    if (info && now - info.mtimeMs > forget) await unlink(/*turbopackIgnore: true*/ file).catch(() => undefined);
+  }
 }

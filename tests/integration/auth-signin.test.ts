@@ -15,6 +15,7 @@ delete process.env.SIGNIN_TRUSTED_PROXIES;
 const { clock } = await import('@/lib/auth/clock');
 const { authOptions } = await import('@/lib/auth/options');
 const { addLocalUser } = await import('@/lib/auth/local-users');
+const { sourceAddress } = await import('@/lib/auth/signin-throttle');
 
 let now = Date.UTC(2026, 0, 5, 9, 0, 0);
 clock.now = () => now;
@@ -78,5 +79,20 @@ describe("next-auth's redirect callback", () => {
   });
   it('keeps a console path', async () => {
     expect(await redirect('/audit?page=2')).toBe('http://127.0.0.1:3000/audit?page=2');
+  });
+});
+
+describe('the source address a sign-in is counted under', () => {
+  it.each([
+    ['198.51.100.7', {}, '198.51.100.7'],
+    ['203.0.113.1, 198.51.100.7', {}, '198.51.100.7'],
+    ['203.0.113.1, 198.51.100.7, 10.0.0.2', { SIGNIN_TRUSTED_PROXIES: '2' }, '198.51.100.7'],
+    ['2001:db8:1:2:3:4:5:6', {}, '2001:db8:1:2::/64'],
+    ['2001:db8:1:2::ffff', {}, '2001:db8:1:2::/64'],
+    ['2001:DB8::1', {}, '2001:db8:0:0::/64'],
+    ['::ffff:198.51.100.7', {}, '198.51.100.7'],
+    ['not an address', {}, 'unparseable'],
+  ])('%j (%j) counts as %j', (header, env, expected) => {
+    expect(sourceAddress({ 'x-forwarded-for': header }, env)).toBe(expected);
   });
 });
