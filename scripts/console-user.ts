@@ -31,15 +31,15 @@ async function main(): Promise<number> {
       return 1;
     }
   } else if (command === 'reset' || command === 'role' || command === 'remove') {
+    if (command === 'role' && !isRole(role)) {
+      console.error(`The role must be admin or helpdesk.\n${usage}`);
+      return 2;
+    }
     if (!existing) {
       console.error(`There is no console user named ${username} in ${file}.`);
       return 1;
     }
-    if (command === 'role') {
-      if (!isRole(role)) {
-        console.error(`The role must be admin or helpdesk.\n${usage}`);
-        return 2;
-      }
+    if (command === 'role' && isRole(role)) {
       await setLocalUserRole(file, username, role);
       const ended = await endSessionsOf(username);
       console.log(`${username} is now ${role}; ${ended} session(s) ended.`);
