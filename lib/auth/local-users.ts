@@ -102,8 +102,14 @@ export async function ensureBootstrapAdmin(file = consoleUsersFile()): Promise<{
 // name exists or not.
 const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$1qE7CZ0K0N0z1m3Hj0s3oFQJv3tYbQfQe2vJrj5y3ZI';
 
-export async function verifyLocalUser(username: string, password: string, file = consoleUsersFile()): Promise<{ username: string; role: Role } | null> {
+/** Checks a sign-in in the password worker pool; `source` (the client's address) bounds one client's share of it. */
+export async function verifyLocalUser(
+  username: string,
+  password: string,
+  file = consoleUsersFile(),
+  source?: string,
+): Promise<{ username: string; role: Role } | null> {
   const user = (await currentLocalUsers(file)).find((u) => u.username === username);
-  const ok = await passwordPool().verify(password, user?.passwordHash ?? DUMMY_HASH);
+  const ok = await passwordPool().verify(password, user?.passwordHash ?? DUMMY_HASH, source);
   return user && ok ? { username: user.username, role: user.role } : null;
 }

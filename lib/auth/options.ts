@@ -93,12 +93,13 @@ export function buildAuthOptions(): NextAuthOptions {
           const username = credentials?.username?.trim() ?? '';
           const password = credentials?.password ?? '';
           if (!username || !password || username.length > 100 || password.length > 1024) return null;
-          const keys = signInKeys(username, sourceAddress(req?.headers));
+          const source = sourceAddress(req?.headers);
+          const keys = signInKeys(username, source);
           const now = clock.now();
           if ((await blockedUntil(keys, now)) > now) return null;
           let user: Awaited<ReturnType<typeof verifyLocalUser>>;
           try {
-            user = await verifyLocalUser(username, password);
+            user = await verifyLocalUser(username, password, undefined, source ?? undefined);
           } catch (err) {
             // A full hashing queue refuses the try like any other; it is not the account's failure.
             if (err instanceof PoolBusyError) return null;

@@ -32,7 +32,7 @@ export class PoolBusyError extends Error {
 type Job = { id: number; password: string; hash: string; resolve: (ok: boolean) => void; reject: (err: Error) => void };
 type Slot = { worker: Worker; job: Job | null };
 
-export type PasswordPoolOptions = { size?: number; maxQueue?: number };
+export type PasswordPoolOptions = { size?: number; maxQueue?: number; maxPerSource?: number };
 
 export class PasswordPool {
   private readonly slots: Slot[] = [];
@@ -40,22 +40,49 @@ export class PasswordPool {
   private nextId = 1;
   readonly size: number;
   readonly maxQueue: number;
+  readonly maxPerSource: number;
+  private readonly inFlight = new Map<string, number>();
 
-  constructor({ size, maxQueue }: PasswordPoolOptions = {}) {
+  constructor({ size, maxQueue, maxPerSource }: PasswordPoolOptions = {}) {
     this.size = Math.max(1, size ?? (Number(process.env.SIGNIN_HASH_WORKERS) || Math.min(4, Math.max(1, availableParallelism() - 1))));
     this.maxQueue = Math.max(0, maxQueue ?? (Number(process.env.SIGNIN_HASH_QUEUE) || 64));
+    this.maxPerSource = Math.max(1, maxPerSource ?? 4);
   }
 
-  /** Resolves whether `password` matches the argon2id `hash`; rejects with PoolBusyError when the queue is full. */
-  verify(password: string, hash: string): Promise<boolean> {
+  /**
+   * Resolves whether `password` matches the argon2id `hash`. Rejects with PoolBusyError when the
+   * queue is full, or when `source` already has `maxPerSource` checks waiting or running (one
+   * client cannot fill the queue that everyone else's sign-in waits in).
+   */
+  verify(password: string, hash: string, source = 'unknown'): Promise<boolean> {
     const params = parseArgon2idHash(hash);
     if (!params || params.memorySize > ARGON2_MAX_MEMORY_KIB || params.iterations > MAX_ITERATIONS || params.parallelism > MAX_PARALLELISM) {
       return Promise.resolve(false);
     }
     const busy = this.slots.length >= this.size && this.slots.every((slot) => slot.job);
     if (busy && this.queue.length >= this.maxQueue) return Promise.reject(new PoolBusyError('sign-in is busy'));
+    const running = this.inFlight.get(source) ?? 0;
+    if (running >= this.maxPerSource) return Promise.reject(new PoolBusyError('too many sign-ins from one source'));
+    this.inFlight.set(source, running + 1);
+    const release = () => {
+      const left = (this.inFlight.get(source) ?? 1) - 1;
+      if (left > 0) this.inFlight.set(source, left);
+      else this.inFlight.delete(source);
+    };
     return new Promise<boolean>((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, password, hash, resolve, reject });
+      this.queue.push({
+        id: this.nextId++,
+        password,
+        hash,
+        resolve: (ok) => {
+          release();
+          resolve(ok);
+        },
+        reject: (err) => {
+          release();
+          reject(err);
+        },
+      });
       this.dispatch();
     });
   }

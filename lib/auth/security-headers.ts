@@ -24,7 +24,8 @@ export function contentSecurityPolicy(nonce: string, options: { dev?: boolean; h
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${options.dev ? " 'unsafe-eval'" : ''}`,
-    `style-src 'self' 'nonce-${nonce}'`,
+    // `next dev` injects styles without a nonce; a nonce would switch 'unsafe-inline' off.
+    options.dev ? "style-src 'self' 'unsafe-inline'" : `style-src 'self' 'nonce-${nonce}'`,
     // React's style={…} props render as attributes; they cannot run code.
     "style-src-attr 'unsafe-inline'",
     "img-src 'self' data: blob:",

@@ -25,3 +25,19 @@ describe('argon2 verification in worker threads', () => {
     expect(await Promise.all(guesses)).toEqual([false, false, false, false]);
   });
 });
+
+describe('one source cannot fill the queue', () => {
+  const fair = new PasswordPool({ size: 1, maxQueue: 50, maxPerSource: 2 });
+  afterAll(() => fair.close());
+
+  it('refuses a third concurrent check from one source while another source still gets in', async () => {
+    const hash = await hashPassword('Right-password-1');
+    const guesses = [fair.verify('wrong', hash, '192.0.2.1'), fair.verify('wrong', hash, '192.0.2.1')];
+    await expect(fair.verify('wrong', hash, '192.0.2.1')).rejects.toBeInstanceOf(PoolBusyError);
+    const other = fair.verify('Right-password-1', hash, '198.51.100.9');
+    expect(await Promise.all(guesses)).toEqual([false, false]);
+    expect(await other).toBe(true);
+    // Finished checks free the source's share again.
+    expect(await fair.verify('wrong', hash, '192.0.2.1')).toBe(false);
+  });
+});
