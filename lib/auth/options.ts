@@ -76,6 +76,9 @@ const logger: NextAuthOptions['logger'] = {
   debug() {},
 };
 
+// Ended sessions' records are deleted by a sweep at sign-in, at most once a minute per process.
+let lastSessionSweep = 0;
+
 export function buildAuthOptions(): NextAuthOptions {
   const oidc = oidcProvider();
   const recheckOidc = oidcRoleCheck();
@@ -141,9 +144,12 @@ export function buildAuthOptions(): NextAuthOptions {
             };
           }
           await createSessionRecord(sid, record);
-          sweepSessionRecords(now, sessionPolicy()).catch((err: unknown) => {
-            console.error(JSON.stringify({ level: 'error', event: 'session-sweep-failed', error: err instanceof Error ? err.name : 'unknown' }));
-          });
+          if (now - lastSessionSweep >= 60_000) {
+            lastSessionSweep = now;
+            sweepSessionRecords(now, sessionPolicy()).catch((err: unknown) => {
+              console.error(JSON.stringify({ level: 'error', event: 'session-sweep-failed', error: err instanceof Error ? err.name : 'unknown' }));
+            });
+          }
           return { name: user.name ?? username, username, role: user.role, sid, signedInAt: now, provider };
         }
         const check = await checkSession(token, { recheckOidc });
