@@ -55,7 +55,7 @@ function oidcProvider(): OAuthConfig<Record<string, unknown>> | null {
 function oidcRoleCheck(): OidcRoleCheck | undefined {
   const { OIDC_ISSUER: issuer, OIDC_CLIENT_ID: clientId, OIDC_CLIENT_SECRET: clientSecret } = process.env;
   if (!issuer || !clientId || !clientSecret) return undefined;
-  return createOidcRoleCheck({ issuer, clientId, clientSecret, groupsClaim: process.env.OIDC_GROUPS_CLAIM ?? 'groups', roleFromGroups: (groups) => roleFromGroups(groups), now: clock.now });
+  return createOidcRoleCheck({ issuer, clientId, clientSecret, groupsClaim: process.env.OIDC_GROUPS_CLAIM ?? 'groups', roleFromGroups: (groups) => roleFromGroups(groups), now: () => clock.now() });
 }
 
 /** Thrown from the jwt callback: next-auth then clears the cookie and answers with no session. */

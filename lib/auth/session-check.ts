@@ -48,7 +48,11 @@ export async function checkSession(
   } else {
     if (now - (record.roleCheckedAt ?? record.createdAt) >= policy.oidcRecheckMs) {
       if (!options.recheckOidc) return end(sid, 'role-lost', options.dir);
-      const checked = await options.recheckOidc(record).catch(() => null);
+      // Fail closed: an identity provider that cannot be asked cannot vouch for the role.
+      const checked = await options.recheckOidc(record).catch((err: unknown) => {
+        console.error(JSON.stringify({ level: 'error', event: 'oidc-recheck-failed', error: err instanceof Error ? err.name : 'unknown' }));
+        return null;
+      });
       if (!checked || checked.role !== role) return end(sid, 'role-lost', options.dir);
       record = { ...checked.record, roleCheckedAt: now };
       await updateSessionRecord(sid, record, now, options.dir);
