@@ -1,16 +1,44 @@
-// Defence in depth: pages need a session. The real checks are on the server, in every action
-// (lib/auth/authed-action.ts) and page (requirePageRole).
+// Every request: the security headers with a fresh CSP nonce (read by Next for its own scripts and
+// by the root layout), and, as defence in depth only, pages need a session cookie. The real checks
+// are on the server, in every action (lib/auth/authed-action.ts) and page (requirePageRole).
 import { getToken } from 'next-auth/jwt';
 import { NextResponse, type NextRequest } from 'next/server';
+import { contentSecurityPolicy, HSTS, newNonce, servedOverHttps, STATIC_SECURITY_HEADERS } from './lib/auth/security-headers';
+import { sessionPolicy } from './lib/auth/session-policy';
+
+const PUBLIC_PATHS = [/^\/signin\/?$/, /^\/forbidden\/?$/, /^\/api\/auth(\/|$)/, /^\/favicon\.ico$/, /^\/_next\//];
+
+async function hasLiveSessionCookie(request: NextRequest): Promise<boolean> {
+  const token = await getToken({ req: request });
+  if (!token) return false;
+  return typeof token.signedInAt === 'number' && Date.now() - token.signedInAt < sessionPolicy().absoluteMs;
+}
 
 export async function proxy(request: NextRequest) {
-  const token = await getToken({ req: request });
-  if (token) return NextResponse.next();
-  const signIn = new URL('/signin', request.url);
-  signIn.searchParams.set('callbackUrl', request.nextUrl.pathname + request.nextUrl.search);
-  return NextResponse.redirect(signIn);
+  const nonce = newNonce();
+  const https = servedOverHttps(request.headers.get('x-forwarded-proto'));
+  const csp = contentSecurityPolicy(nonce, { dev: process.env.NODE_ENV === 'development', https });
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set('x-nonce', nonce);
+  requestHeaders.set('Content-Security-Policy', csp);
+
+  const { pathname } = request.nextUrl;
+  // A server action answers for itself ("Your session has ended. Sign in again.") inside its form.
+  const isAction = request.method === 'POST' && request.headers.has('next-action');
+  let response: NextResponse;
+  if (isAction || PUBLIC_PATHS.some((pattern) => pattern.test(pathname)) || (await hasLiveSessionCookie(request))) {
+    response = NextResponse.next({ request: { headers: requestHeaders } });
+  } else {
+    const signIn = new URL('/signin', request.url);
+    signIn.searchParams.set('callbackUrl', pathname + request.nextUrl.search);
+    response = NextResponse.redirect(signIn);
+  }
+  response.headers.set('Content-Security-Policy', csp);
+  for (const { key, value } of STATIC_SECURITY_HEADERS) response.headers.set(key, value);
+  if (https) response.headers.set(HSTS.key, HSTS.value);
+  return response;
 }
 
 export const config = {
-  matcher: ['/((?!api/auth|signin|forbidden|_next/static|_next/image|favicon.ico).*)'],
+  matcher: ['/((?!_next/static|_next/image).*)'],
 };

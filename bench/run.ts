@@ -1,7 +1,8 @@
-// `npm run bench [lambda|console|sftp|local …]`: speed and memory figures, printed, never asserted.
+// `npm run bench [lambda|console|sftp|local|signin …]`: speed and memory figures, printed, never asserted.
 import { runConsoleBench } from './console';
 import { runLambdaBench } from './lambda';
 import { runLocalBench } from './local';
+import { runSigninBench } from './signin';
 import { runSftpBench } from './sftp';
 
 const suites: Record<string, () => Promise<void>> = {
@@ -9,6 +10,7 @@ const suites: Record<string, () => Promise<void>> = {
   console: runConsoleBench,
   sftp: runSftpBench,
   local: runLocalBench,
+  signin: runSigninBench,
 };
 
 const requested = process.argv.slice(2);

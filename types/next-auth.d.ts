@@ -14,5 +14,8 @@ declare module 'next-auth/jwt' {
   interface JWT {
     username?: string;
     role?: Role;
+    sid?: string;
+    signedInAt?: number;
+    provider?: string;
   }
 }

@@ -1,11 +1,12 @@
+import { consoleOrigin, safeCallbackPath } from '@/lib/auth/safe-redirect';
 import { SignInForm } from './signin-form';
 
 export const metadata = { title: 'Sign in' };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; error?: string }> }) {
   const { callbackUrl, error } = await searchParams;
-  // Only same-site paths: a crafted link must not bounce a signed-in admin elsewhere.
-  const target = callbackUrl && callbackUrl.startsWith('/') && !callbackUrl.startsWith('//') ? callbackUrl : '/servers';
+  // Only paths of the console itself: a crafted link must not bounce a signed-in admin elsewhere.
+  const target = safeCallbackPath(callbackUrl, consoleOrigin());
   return (
     <main className="signin">
       <div className="card">
