@@ -7,12 +7,14 @@ import { ConsoleError, NotFoundError } from '../errors';
 import { patchUser } from './compare-and-swap';
 import { assertUsername, requireManageableServer, sm, TAG_PENDING_DELETION, userSecretId } from './shared';
 
-export async function setUserDisabled(serverId: string, username: string, disabled: boolean, actor: Actor): Promise<void> {
-  await patchUser(serverId, username, (secret) => {
-    if (disabled) secret.Disabled = 'true';
+/** Returns the version it wrote, so an open edit form follows it instead of seeing a conflict. */
+export async function setUserDisabled(serverId: string, username: string, disabled: boolean, actor: Actor, options: { reason?: string } = {}): Promise<string> {
+  const versionId = await patchUser(serverId, username, (secret) => {
+    if (disabled) secret.Disabled = typeof secret.Disabled === 'boolean' ? true : 'true';
     else delete secret.Disabled;
   });
-  await recordAudit(actor, disabled ? 'user.disable' : 'user.enable', serverId, username);
+  await recordAudit(actor, disabled ? 'user.disable' : 'user.enable', serverId, username, options.reason ? { reason: options.reason } : undefined);
+  return versionId;
 }
 
 export async function deleteUser(serverId: string, username: string, recoveryWindowInDays: number, actor: Actor): Promise<{ deletionDate: string | null }> {

@@ -31,11 +31,17 @@ export async function tagUid(serverId: string, username: string, profile: PosixP
 }
 
 /** Re-reads and retries when another edit lands in between: these changes touch one field only. */
-export async function patchUser(serverId: string, username: string, patch: (secret: Record<string, unknown>) => void): Promise<string> {
+export async function patchUser(
+  serverId: string,
+  username: string,
+  patch: (secret: Record<string, unknown>) => void,
+  prepare?: (secret: Readonly<Record<string, unknown>>) => Promise<void>,
+): Promise<string> {
   await requireManageableServer(serverId);
   for (let attempt = 0; attempt < 3; attempt++) {
     const current = await readCurrent(serverId, username);
     const next: Record<string, unknown> = { ...current.secret };
+    await prepare?.(current.secret);
     patch(next);
     try {
       return await writeIfCurrent(serverId, username, JSON.stringify(next), current.versionId);

@@ -5,7 +5,7 @@ export { listUsers, type PendingDeletionRow, type UserRow } from './list';
 export { getUserForEdit, type UserDetail } from './read';
 export { createUser } from './create';
 export { updateUser } from './edit';
-export { resetPassword } from './passwords';
+export { existingPasswords, resetPassword, RESETTABLE_PASSWORDS, slotLabel, type ExistingPassword, type PasswordSlot } from './passwords';
 export { deleteUser, restoreUser, setUserDisabled } from './access';
 export { testLogin, type TestLoginResult } from './test-login';
 export { uidUsage } from './uid-usage';

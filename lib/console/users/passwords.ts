@@ -6,7 +6,8 @@ import type { Actor } from '../../auth/roles';
 import { recordAudit } from '../audit';
 import type { GeneratedPasswords, UserFormInput } from '../user-form';
 import { patchUser } from './compare-and-swap';
-import { KEPT_PASSWORD_PLACEHOLDER, PASSWORD_KEYS } from './shared';
+import { ConsoleError } from '../errors';
+import { KEPT_PASSWORD_PLACEHOLDER } from './shared';
 
 /** Generates the passwords a form asks for, returning the values to show once and what to store. */
 export async function passwordsFor(
@@ -33,21 +34,92 @@ export async function passwordsFor(
   return { shown, stored, keepExisting };
 }
 
-/**
- * A new generated password, shown once. It replaces every password of the user (per-protocol ones
- * too). A user stored in legacy plaintext stays in plaintext: that server may still run AWS's sample
- * Lambda, which cannot read hashes.
- */
-export async function resetPassword(serverId: string, username: string, actor: Actor): Promise<{ password: string }> {
-  const password = generatePassword();
-  const hash = await hashPassword(password);
-  let storage: 'hash' | 'plaintext' = 'hash';
-  await patchUser(serverId, username, (secret) => {
-    storage = summarizeStoredSecret(secret).passwordMode === 'plaintext' ? 'plaintext' : 'hash';
-    for (const key of PASSWORD_KEYS) delete secret[key];
-    if (storage === 'plaintext') secret.Password = password;
-    else secret.PasswordHash = hash;
+/** A password slot the help desk can reset: the main one, or one protocol's own. */
+export const RESETTABLE_PASSWORDS = ['main', ...PROTOCOLS] as const;
+export type PasswordSlot = (typeof RESETTABLE_PASSWORDS)[number];
+export type ExistingPassword = { slot: PasswordSlot; kind: 'hash' | 'plaintext' };
+
+const slotKeys = (slot: PasswordSlot) => (slot === 'main' ? { hash: 'PasswordHash', plain: 'Password' } : { hash: `${slot}PasswordHash`, plain: `${slot}Password` });
+const filled = (value: unknown) => typeof value === 'string' && value !== '';
+
+/** The passwords a user has, each with how it is stored; never their values. */
+export function existingPasswords(secret: StoredUserSecret): ExistingPassword[] {
+  return RESETTABLE_PASSWORDS.flatMap((slot): ExistingPassword[] => {
+    const keys = slotKeys(slot);
+    if (filled(secret[keys.hash])) return [{ slot, kind: 'hash' }];
+    if (filled(secret[keys.plain])) return [{ slot, kind: 'plaintext' }];
+    return [];
   });
-  await recordAudit(actor, 'user.reset-password', serverId, username, { passwordStorage: storage });
-  return { password };
+}
+
+export const slotLabel = (slot: PasswordSlot) => (slot === 'main' ? 'password' : `${slot} password`);
+
+/**
+ * New generated passwords, shown once, for the chosen passwords the user already has (each
+ * protocol's own when chosen). A reset never gives a user a way in it did not have: a keys-only
+ * user is refused. Each password keeps its kind: a hash stays a hash, and a legacy plaintext
+ * password stays plaintext, because the console cannot tell whether the server runs this project's
+ * Lambda or AWS's sample, which reads plaintext only.
+ */
+export async function resetPassword(
+  serverId: string,
+  username: string,
+  actor: Actor,
+  options: { passwords?: readonly PasswordSlot[]; reason?: string } = {},
+): Promise<{ password: string; passwords: Partial<Record<PasswordSlot, string>>; kinds: ExistingPassword[]; message: string }> {
+  const shown = new Map<PasswordSlot, string>();
+  const hashes = new Map<PasswordSlot, string>();
+  let reset: ExistingPassword[] = [];
+  await patchUser(
+    serverId,
+    username,
+    (secret) => {
+      for (const { slot, kind } of reset) {
+        const keys = slotKeys(slot);
+        // The other kind's key of the same slot is stale either way; the slot keeps one password.
+        if (kind === 'plaintext') {
+          secret[keys.plain] = shown.get(slot)!;
+          delete secret[keys.hash];
+        } else {
+          secret[keys.hash] = hashes.get(slot)!;
+          delete secret[keys.plain];
+        }
+      }
+    },
+    async (secret) => {
+      const existing = existingPasswords(secret);
+      if (existing.length === 0) {
+        throw new ConsoleError(`${username} signs in with SSH keys only, so there is no password to reset. Nothing was changed. An admin can add a password by editing the user.`);
+      }
+      const wanted = options.passwords?.length ? [...new Set(options.passwords)] : existing.length === 1 ? [existing[0]!.slot] : [];
+      if (wanted.length === 0) {
+        throw new ConsoleError(`${username} has ${existing.length} passwords; choose which to reset. Nothing was changed.`, { passwords: ['Choose at least one password to reset'] });
+      }
+      const missing = wanted.filter((slot) => !existing.some((e) => e.slot === slot));
+      if (missing.length > 0) {
+        throw new ConsoleError(`${username} has no ${missing.map(slotLabel).join(' or ')}, so it cannot be reset. Nothing was changed.`, { passwords: ['Choose only passwords the user has'] });
+      }
+      reset = existing.filter((e) => wanted.includes(e.slot));
+      // Hashing is slow: once per slot, reused if another edit forces a retry.
+      for (const { slot, kind } of reset) {
+        if (!shown.has(slot)) shown.set(slot, generatePassword());
+        if (kind === 'hash' && !hashes.has(slot)) hashes.set(slot, await hashPassword(shown.get(slot)!));
+      }
+    },
+  );
+  await recordAudit(actor, 'user.reset-password', serverId, username, {
+    passwords: reset.map((r) => r.slot),
+    passwordStorage: reset.map((r) => r.kind),
+    ...(options.reason ? { reason: options.reason } : {}),
+  });
+  const passwords = Object.fromEntries(reset.map((r) => [r.slot, shown.get(r.slot)!])) as Partial<Record<PasswordSlot, string>>;
+  const plaintext = reset.some((r) => r.kind === 'plaintext');
+  return {
+    password: passwords.main ?? Object.values(passwords)[0] ?? '',
+    passwords,
+    kinds: reset,
+    message:
+      `The ${reset.map((r) => slotLabel(r.slot)).join(' and ')} of ${username} ${reset.length > 1 ? 'were' : 'was'} reset.` +
+      (plaintext ? ' It is stored in legacy plaintext like the one it replaced, because this server may run AWS’s sample Lambda, which cannot read hashes.' : ''),
+  };
 }

@@ -1,14 +1,20 @@
 // What saving a form would store and what the Lambda would answer, before anything is written.
 import 'server-only';
+import { ListSecretsCommand } from '@aws-sdk/client-secrets-manager';
 import { decideLogin } from '../../idp/decide-login';
-import { PROTOCOLS, serializeUserSecret, usernameSchema } from '../../secret/contract';
+import { parseSecretName, PROTOCOLS, serializeUserSecret, usernameSchema } from '../../secret/contract';
+import { arnAccount, looksLikePrivateKey, roleArnAccount } from '../contract-shims';
+import { secretPrefix } from '../servers';
 import { validateUserForm, type UserFormInput } from '../user-form';
-import { KEPT_PASSWORD_PLACEHOLDER, keyViews, PASSWORD_KEYS, requireManageableServer, type PublicKeyView } from './shared';
+import { KEPT_PASSWORD_PLACEHOLDER, keyViews, PASSWORD_KEYS, requireManageableServer, sm, type PublicKeyView } from './shared';
 import { uidUsage } from './uid-usage';
 
 export type UserPreview = {
   fieldErrors: Record<string, string[]>;
+  /** Every warning, in order. */
   warnings: string[];
+  /** The same warnings keyed by the field they are about, to show beside it. */
+  fieldWarnings: Record<string, string[]>;
   storedSecret: Record<string, unknown> | null;
   lambdaAnswer: Record<string, unknown> | null;
   publicKeys: PublicKeyView[];
@@ -21,23 +27,42 @@ export type UserPreview = {
 export async function previewUser(serverId: string, form: UserFormInput, options: { editing?: string } = {}): Promise<UserPreview> {
   const server = await requireManageableServer(serverId);
   const warnings: string[] = [];
+  const fieldWarnings = new Map<string, string[]>();
+  const warn = (field: string | null, message: string) => {
+    warnings.push(message);
+    if (field) fieldWarnings.set(field, [...(fieldWarnings.get(field) ?? []), message]);
+  };
   const placeholder = form.password.mode === 'none' ? {} : { PasswordHash: KEPT_PASSWORD_PLACEHOLDER };
   const protocolOverrides = Object.fromEntries(PROTOCOLS.filter((p) => form.protocolPasswords[p]).map((p) => [p, { PasswordHash: KEPT_PASSWORD_PLACEHOLDER }]));
   const validated = validateUserForm(form, server.domain, { ...placeholder, ...(Object.keys(protocolOverrides).length ? { ProtocolOverrides: protocolOverrides } : {}) });
-  const keys = form.publicKeys.split('\n').map((l) => l.trim()).filter(Boolean);
+  // A pasted private key is never parsed, shown or echoed, not even as a fingerprint.
+  const keys = looksLikePrivateKey(form.publicKeys) ? [] : form.publicKeys.split('\n').map((l) => l.trim()).filter(Boolean);
   const fieldErrors: Record<string, string[]> = validated.ok ? {} : validated.fieldErrors;
   if (!options.editing) {
     const name = usernameSchema.safeParse(form.username);
     if (!name.success) fieldErrors.username = name.error.issues.map((i) => i.message);
+    else {
+      const alike = await namesDifferingInCase(serverId, name.data);
+      if (alike.length) warn('username', `${alike.join(', ')} already exists on this server; ${name.data} differs only in case, which partners and scripts easily confuse.`);
+    }
   }
   const uid = Number(form.uid);
-  if (String(form.uid).trim() !== '' && uid === 0) warnings.push('UID 0 is root on the file system: this user could read and change every file.');
+  if (String(form.uid).trim() !== '' && uid === 0) warn('uid', 'UID 0 is root on the file system: this user could read and change every file.');
   if (String(form.uid).trim() !== '' && Number.isInteger(uid)) {
     const { usedBy } = await uidUsage(serverId);
     const others = (usedBy[String(uid)] ?? []).filter((u) => u !== (options.editing ?? form.username));
-    if (others.length) warnings.push(`UID ${uid} is already used by ${others.join(', ')} on this server: they would share file ownership.`);
+    if (others.length) warn('uid', `UID ${uid} is already used by ${others.join(', ')} on this server: they would share file ownership.`);
   }
-  if (!validated.ok) return { fieldErrors, warnings, storedSecret: null, lambdaAnswer: null, publicKeys: keyViews(keys) };
+  const roleAccount = roleArnAccount(form.role);
+  const serverAccount = arnAccount(server.arn);
+  if (roleAccount && serverAccount && roleAccount !== serverAccount) {
+    warn('role', `This role is in account ${roleAccount}, the server in account ${serverAccount}: logins fail unless the role trusts Transfer in the server’s account.`);
+  }
+  if (form.disabled) warn('disabled', 'The user is disabled: every login will be refused.');
+  const expires = form.expiresAt.trim() ? new Date(form.expiresAt).getTime() : NaN;
+  if (!Number.isNaN(expires) && expires <= Date.now()) warn('expiresAt', 'The expiry is in the past: every login will be refused.');
+  const done = (rest: Pick<UserPreview, 'storedSecret' | 'lambdaAnswer'>): UserPreview => ({ fieldErrors, warnings, fieldWarnings: Object.fromEntries(fieldWarnings), publicKeys: keyViews(keys), ...rest });
+  if (!validated.ok) return done({ storedSecret: null, lambdaAnswer: null });
   const stored = JSON.parse(serializeUserSecret(validated.input)) as Record<string, unknown>;
   const previewPassword = 'preview-only-password';
   const forDecision = { ...stored };
@@ -53,7 +78,13 @@ export async function previewUser(serverId: string, form: UserFormInput, options
     Object.entries(stored).map(([key, value]) => [key, PASSWORD_KEYS.has(key) ? (key.endsWith('Hash') ? '<argon2id hash, made on save>' : '<generated on save, shown once>') : value]),
   );
   if (form.password.mode === 'keep') redacted.PasswordHash = '<unchanged>';
-  if (form.disabled) warnings.push('The user is disabled: every login will be refused.');
-  if (validated.input.ExpiresAt && new Date(validated.input.ExpiresAt).getTime() <= Date.now()) warnings.push('The expiry is in the past: every login will be refused.');
-  return { fieldErrors, warnings, storedSecret: redacted, lambdaAnswer: decision.response, publicKeys: keyViews(keys) };
+  return done({ storedSecret: redacted, lambdaAnswer: decision.response });
+}
+
+/** Existing users whose name equals `username` but for case (ListSecrets' name filter ignores case). */
+async function namesDifferingInCase(serverId: string, username: string): Promise<string[]> {
+  const page = await sm().send(new ListSecretsCommand({ Filters: [{ Key: 'name', Values: [`${secretPrefix()}${serverId}/${username}`] }], MaxResults: 20 }));
+  return (page.SecretList ?? [])
+    .map((entry) => (entry.Name ? parseSecretName(entry.Name, secretPrefix())?.username : undefined))
+    .filter((name): name is string => name !== undefined && name !== username && name.toLowerCase() === username.toLowerCase());
 }
