@@ -27,8 +27,8 @@ export function ErrorSummary({
   }, [trigger]);
   const entries = Object.entries(fieldErrors ?? {});
   return (
-    <div ref={ref} className="alert error error-summary" role="alert" tabIndex={-1} aria-labelledby="error-summary-title">
-      <p id="error-summary-title" style={{ margin: 0 }}>
+    <div ref={ref} className="alert error error-summary" role="alert" tabIndex={-1}>
+      <p style={{ margin: 0 }}>
         <strong>{sentence(message)}</strong>
         {signInHref ? (
           <>

@@ -9,7 +9,7 @@ import { load } from '@/lib/console/load';
 import { listTransferRoles } from '@/lib/console/roles';
 import { serverIdFromSegment, usernameFromSegment } from '@/lib/console/route-params';
 import { getServer } from '@/lib/console/servers';
-import { getUserForEdit } from '@/lib/console/users';
+import { cachedUser } from './cached-user';
 import { DeleteUser } from './delete-user';
 import { EditUserForm } from './edit-user-form';
 import { HelpdeskPanel } from './helpdesk-panel';
@@ -32,7 +32,7 @@ export default async function UserPage({ params }: Props) {
     const server = await getServer(serverId);
     if (!server) return null;
     try {
-      const detail = await getUserForEdit(serverId, username);
+      const detail = await cachedUser(serverId, username);
       const [roles, fileSystems] = isAdmin ? await Promise.all([listTransferRoles(), server.domain === 'EFS' ? listFileSystems() : Promise.resolve([])]) : [[], []];
       return { server, detail, roles, fileSystems };
     } catch (err) {

@@ -1,4 +1,4 @@
-export default function ServerLoading() {
+export default function FileSystemsLoading() {
   return (
     <p className="muted" role="status" aria-live="polite">
       Loading…
