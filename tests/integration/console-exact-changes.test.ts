@@ -204,3 +204,60 @@ describe('resetting passwords', () => {
     expect((await testLogin(SERVER, { username: 'two-passwords', password: reset.passwords.FTPS!, protocol: 'FTPS' }, helpdesk)).allowed).toBe(true);
   });
 });
+
+describe('any valid name, and errors where they belong', () => {
+  const form = (overrides: Record<string, unknown> = {}) => ({
+    username: '__proto__',
+    password: { mode: 'generate' as const, storage: 'hash' as const },
+    protocolPasswords: {},
+    publicKeys: '',
+    role: ROLE,
+    uid: '2501',
+    gid: '2501',
+    secondaryGids: '',
+    homeMode: 'root' as const,
+    rootLocation: FS,
+    rootPath: '/home/proto',
+    mappings: [],
+    acceptedIpNetwork: '',
+    expiresAt: '',
+    policy: '',
+    disabled: false,
+    ...overrides,
+  });
+
+  it('creates, opens, saves, resets and logs in a user named __proto__', async () => {
+    const { createUser } = await import('@/lib/console/users');
+    const created = await createUser(SERVER, form(), admin);
+    expect((await testLogin(SERVER, { username: '__proto__', password: created.passwords.main! }, helpdesk)).allowed).toBe(true);
+    expect((await saveUnchanged('__proto__')).changed).toBe(false);
+    const reset = await resetPassword(SERVER, '__proto__', helpdesk);
+    expect((await testLogin(SERVER, { username: '__proto__', password: reset.password }, helpdesk)).allowed).toBe(true);
+  });
+
+  it('reports an unchosen file system on the file-system field, an empty GID on the GID field', async () => {
+    const { createUser } = await import('@/lib/console/users');
+    const refused = (await createUser(SERVER, form({ username: 'no-fs', rootLocation: '', gid: '' }), admin).catch((err: unknown) => err)) as ConsoleError;
+    expect(refused).toBeInstanceOf(ConsoleError);
+    expect(refused.fieldErrors?.rootLocation).toEqual(['Choose the file system that holds the home folder.']);
+    expect(refused.fieldErrors).not.toHaveProperty('rootPath');
+    expect(refused.fieldErrors?.gid?.join(' ')).toMatch(/GID/);
+  });
+
+  it('answers a pasted private key with one message that does not echo it', async () => {
+    const { previewUser } = await import('@/lib/console/users');
+    const key = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----';
+    const preview = await previewUser(SERVER, form({ username: 'pk-user', publicKeys: key }));
+    expect(preview.fieldErrors.publicKeys).toHaveLength(1);
+    expect(preview.fieldErrors.publicKeys![0]).toMatch(/private key/);
+    expect(JSON.stringify(preview)).not.toContain('b3BlbnNzaC1rZXktdjEAAAAA');
+  });
+
+  it('warns beside the field: a past expiry, a role in another account, a name differing only in case', async () => {
+    const { previewUser } = await import('@/lib/console/users');
+    const preview = await previewUser(SERVER, form({ username: 'Alice', expiresAt: '2020-01-01T00:00:00Z', role: 'arn:aws:iam::123456789012:role/elsewhere' }));
+    expect(preview.fieldWarnings.expiresAt?.join(' ')).toMatch(/in the past/);
+    expect(preview.fieldWarnings.role?.join(' ')).toMatch(/account 123456789012/);
+    expect(preview.fieldWarnings.username?.join(' ')).toMatch(/alice already exists/);
+  });
+});

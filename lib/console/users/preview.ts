@@ -1,6 +1,6 @@
 // What saving a form would store and what the Lambda would answer, before anything is written.
 import 'server-only';
-import { ListSecretsCommand } from '@aws-sdk/client-secrets-manager';
+import { paginateListSecrets } from '@aws-sdk/client-secrets-manager';
 import { decideLogin } from '../../idp/decide-login';
 import { parseSecretName, PROTOCOLS, serializeUserSecret, usernameSchema } from '../../secret/contract';
 import { arnAccount, looksLikePrivateKey, roleArnAccount } from '../contract-shims';
@@ -81,10 +81,24 @@ export async function previewUser(serverId: string, form: UserFormInput, options
   return done({ storedSecret: redacted, lambdaAnswer: decision.response });
 }
 
-/** Existing users whose name equals `username` but for case (ListSecrets' name filter ignores case). */
+/**
+ * Existing users whose name equals `username` but for case. ListSecrets' name filter is a
+ * case-sensitive prefix, so the search asks for every case of the first three characters (at most
+ * eight prefixes, within the filter's ten values) and compares the rest here, reading a bounded
+ * number of pages.
+ */
 async function namesDifferingInCase(serverId: string, username: string): Promise<string[]> {
-  const page = await sm().send(new ListSecretsCommand({ Filters: [{ Key: 'name', Values: [`${secretPrefix()}${serverId}/${username}`] }], MaxResults: 20 }));
-  return (page.SecretList ?? [])
-    .map((entry) => (entry.Name ? parseSecretName(entry.Name, secretPrefix())?.username : undefined))
-    .filter((name): name is string => name !== undefined && name !== username && name.toLowerCase() === username.toLowerCase());
+  let prefixes = [''];
+  for (const char of username.slice(0, 3)) prefixes = prefixes.flatMap((p) => [...new Set([p + char.toLowerCase(), p + char.toUpperCase()])]);
+  const base = `${secretPrefix()}${serverId}/`;
+  const found: string[] = [];
+  let pages = 0;
+  for await (const page of paginateListSecrets({ client: sm(), pageSize: 100 }, { Filters: [{ Key: 'name', Values: prefixes.map((p) => base + p) }] })) {
+    for (const entry of page.SecretList ?? []) {
+      const name = entry.Name ? parseSecretName(entry.Name, secretPrefix())?.username : undefined;
+      if (name !== undefined && name !== username && name.toLowerCase() === username.toLowerCase()) found.push(name);
+    }
+    if (++pages >= 5) break;
+  }
+  return found;
 }
