@@ -28,6 +28,7 @@ export const FIELD = {
   acceptedIpNetwork: 'acceptedIpNetwork',
   expiresAt: 'expiresAt',
   expiresAtIso: 'expiresAtIso',
+  expiresAtShown: 'expiresAtShown',
   policy: 'policy',
   disabled: 'disabled',
 } as const;
@@ -86,10 +87,19 @@ function localAsUtc(local: string): string {
   return Number.isNaN(date.getTime()) ? local : date.toISOString();
 }
 
+/** A stored instant as a datetime-local value in UTC: what the page shows before script runs. */
+export function utcInputValue(iso: string): string {
+  if (!iso) return '';
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? '' : date.toISOString().slice(0, 16);
+}
+
 /**
- * The nested form object (the shape `userFormSchema` validates) from named inputs. With script, the
- * browser adds `expiresAtIso` (the local time it showed, as an instant); without, the local value is
- * taken as UTC.
+ * The nested form object (the shape `userFormSchema` validates) from named inputs. The expiry is
+ * shown as a datetime-local value (no zone); beside it the page keeps `expiresAtIso`, the instant,
+ * and `expiresAtShown`, the value that instant was shown as. While the shown value is what was
+ * submitted, the instant is taken as it is (exact, seconds included); a value changed without
+ * script is read as UTC, the zone the page renders in before script runs.
  */
 export function userFormFromValues(values: FormValues) {
   const rows = new Map<number, { entry: string; location: string; path: string }>();
@@ -104,6 +114,7 @@ export function userFormFromValues(values: FormValues) {
   const protocols = new Set(many(values, FIELD.protocolPasswords));
   const expiresLocal = one(values, FIELD.expiresAt).trim();
   const expiresIso = one(values, FIELD.expiresAtIso).trim();
+  const expiresShown = one(values, FIELD.expiresAtShown).trim();
   return {
     username: one(values, FIELD.username),
     password: {
@@ -121,7 +132,7 @@ export function userFormFromValues(values: FormValues) {
     rootPath: one(values, FIELD.homeFolder),
     mappings: [...rows.entries()].sort(([a], [b]) => a - b).map(([, row]) => row),
     acceptedIpNetwork: one(values, FIELD.acceptedIpNetwork),
-    expiresAt: expiresLocal === '' ? '' : expiresIso || localAsUtc(expiresLocal),
+    expiresAt: expiresLocal === '' ? '' : expiresIso !== '' && expiresShown === expiresLocal ? expiresIso : localAsUtc(expiresLocal),
     policy: one(values, FIELD.policy),
     disabled: ['on', 'true'].includes(one(values, FIELD.disabled)),
   };

@@ -2,12 +2,12 @@
 
 // The fields the create and edit forms share, and the state both keep: named inputs (the form posts
 // without script), what was submitted shown again after any refusal, and the live preview.
-import { useActionState, useEffect, useState, useTransition, type FormEvent, type ReactNode, type RefObject } from 'react';
+import { useActionState, useEffect, useState, useSyncExternalStore, useTransition, type FormEvent, type ReactNode, type RefObject } from 'react';
 import { ErrorSummary } from '@/components/error-summary';
 import { Field } from '@/components/field';
 import type { ActionState } from '@/lib/auth/authed-action';
 import { looksLikePrivateKey, PRIVATE_KEY_MESSAGE } from '@/lib/console/contract-shims';
-import { FIELD, fieldLabel, mappingField, sentence, userFormFromValues, type FormValues } from '@/lib/console/user-form-fields';
+import { FIELD, fieldLabel, mappingField, sentence, userFormFromValues, utcInputValue, type FormValues } from '@/lib/console/user-form-fields';
 import type { GeneratedPasswords, UserFormInput } from '@/lib/console/user-form';
 import type { UserPreview } from '@/lib/console/users';
 
@@ -36,6 +36,10 @@ function fromLocalInput(local: string): string {
   const date = new Date(local);
   return Number.isNaN(date.getTime()) ? '' : date.toISOString();
 }
+
+/** The expiry typed (datetime-local, no zone; null while it follows the stored instant) and its instant. */
+type Expiry = { typed: string | null; iso: string };
+const noSubscription = () => () => {};
 
 /** The form as it was submitted, from the values a refusal sends back. */
 function formFromValues(values: FormValues, fallback: UserFormInput): UserFormInput {
@@ -73,7 +77,12 @@ export function useUserForm({
   formRef: RefObject<HTMLFormElement | null>;
 }) {
   const [form, setForm] = useState<UserFormInput>(initial);
-  const [expiresLocal, setExpiresLocal] = useState(() => toLocalInput(initial.expiresAt));
+  // A stored expiry renders in UTC on the server and at hydration (the same markup), then in the
+  // browser's zone.
+  const [storedExpiry, setExpiry] = useState<Expiry>({ typed: null, iso: initial.expiresAt });
+  const hydrated = useSyncExternalStore(noSubscription, () => true, () => false);
+  const expiry = { shown: storedExpiry.typed ?? (hydrated ? toLocalInput(storedExpiry.iso) : utcInputValue(storedExpiry.iso)), iso: storedExpiry.iso };
+  const setExpiresLocal = (typed: string) => setExpiry({ typed, iso: fromLocalInput(typed) });
   const [versionId, setVersionId] = useState(storedVersionId ?? '');
   const [openedAs, setOpenedAs] = useState({ versionId: storedVersionId, form: initial });
   const [state, dispatch, pending] = useActionState<ActionState<SaveData>, FormData>(action, { status: 'idle' });
@@ -86,7 +95,7 @@ export function useUserForm({
   if (storedVersionId && storedVersionId !== openedAs.versionId) {
     setOpenedAs({ versionId: storedVersionId, form: initial });
     setForm((f) => rebase(f, openedAs.form, initial));
-    if (expiresLocal === toLocalInput(openedAs.form.expiresAt)) setExpiresLocal(toLocalInput(initial.expiresAt));
+    if (storedExpiry.iso === openedAs.form.expiresAt) setExpiry({ typed: null, iso: initial.expiresAt });
     setVersionId(storedVersionId);
   }
 
@@ -96,8 +105,9 @@ export function useUserForm({
     setSeenState(state);
     if (state.status === 'error' && state.values) {
       setForm(formFromValues(state.values, form));
-      const local = state.values[FIELD.expiresAt];
-      setExpiresLocal(typeof local === 'string' ? local : '');
+      const shown = state.values[FIELD.expiresAt];
+      const read = formFromValues(state.values, form).expiresAt;
+      setExpiry({ typed: typeof shown === 'string' ? shown : '', iso: read });
     }
     if (state.status === 'success') {
       if (state.data?.versionId) setVersionId(state.data.versionId);
@@ -123,7 +133,7 @@ export function useUserForm({
       });
     }, 400);
     return () => clearTimeout(timer);
-  }, [form, expiresLocal, privateKey, editing, previewAction, formRef]);
+  }, [form, storedExpiry, privateKey, editing, previewAction, formRef]);
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -139,7 +149,7 @@ export function useUserForm({
   const set = <K extends keyof UserFormInput>(key: K, value: UserFormInput[K]) => setForm((f) => ({ ...f, [key]: value }));
   const serverErrors = state.status === 'error' ? (state.fieldErrors ?? {}) : {};
   const errors: Record<string, string[]> = localRefusal ? localRefusal.fieldErrors : privateKey ? { ...serverErrors, [FIELD.publicKeys]: [PRIVATE_KEY_MESSAGE] } : serverErrors;
-  return { form, set, setForm, expiresLocal, setExpiresLocal, versionId, state, dispatch, pending, preview, previewPending, onSubmit, errors, localRefusal };
+  return { form, set, setForm, expiry, setExpiresLocal, versionId, state, dispatch, pending, preview, previewPending, onSubmit, errors, localRefusal };
 }
 
 /** The message at the top of the form: a refusal with its summary, or the saved result. */
@@ -384,9 +394,10 @@ export function UserFields({ mode, hasPassword, domain, protocols, roles, fileSy
           {(props) => <input {...props} value={form.acceptedIpNetwork} spellCheck={false} onChange={(e) => set('acceptedIpNetwork', e.target.value)} />}
         </Field>
         <Field id={FIELD.expiresAt} label="Expires at" hint="Every login is refused after this moment (your local time)." errors={errors[FIELD.expiresAt]} warnings={warnings[FIELD.expiresAt]}>
-          {(props) => <input {...props} type="datetime-local" value={user.expiresLocal} onChange={(e) => user.setExpiresLocal(e.target.value)} />}
+          {(props) => <input {...props} type="datetime-local" value={user.expiry.shown} onChange={(e) => user.setExpiresLocal(e.target.value)} />}
         </Field>
-        <input type="hidden" name={FIELD.expiresAtIso} value={fromLocalInput(user.expiresLocal)} />
+        <input type="hidden" name={FIELD.expiresAtIso} value={user.expiry.iso} />
+        <input type="hidden" name={FIELD.expiresAtShown} value={user.expiry.shown} />
         {domain === 'S3' ? (
           <Field id={FIELD.policy} label="Session policy" hint="JSON, at most 2048 characters. S3 servers only." errors={errors[FIELD.policy]}>
             {(props) => <textarea {...props} rows={4} value={form.policy} spellCheck={false} onChange={(e) => set('policy', e.target.value)} />}
