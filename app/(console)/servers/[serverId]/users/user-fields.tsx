@@ -76,16 +76,21 @@ export function useUserForm({
   editing?: string;
   formRef: RefObject<HTMLFormElement | null>;
 }) {
-  const [form, setForm] = useState<UserFormInput>(initial);
+  const [state, dispatch, pending] = useActionState<ActionState<SaveData>, FormData>(action, { status: 'idle' });
+  // Without script, a refused submit renders a new page: it starts from what was submitted.
+  const [form, setForm] = useState<UserFormInput>(() => (state.status === 'error' && state.values ? formFromValues(state.values, initial) : initial));
   // A stored expiry renders in UTC on the server and at hydration (the same markup), then in the
   // browser's zone.
-  const [storedExpiry, setExpiry] = useState<Expiry>({ typed: null, iso: initial.expiresAt });
+  const [storedExpiry, setExpiry] = useState<Expiry>(() =>
+    state.status === 'error' && state.values
+      ? { typed: typeof state.values[FIELD.expiresAt] === 'string' ? (state.values[FIELD.expiresAt] as string) : '', iso: formFromValues(state.values, initial).expiresAt }
+      : { typed: null, iso: initial.expiresAt },
+  );
   const hydrated = useSyncExternalStore(noSubscription, () => true, () => false);
   const expiry = { shown: storedExpiry.typed ?? (hydrated ? toLocalInput(storedExpiry.iso) : utcInputValue(storedExpiry.iso)), iso: storedExpiry.iso };
   const setExpiresLocal = (typed: string) => setExpiry({ typed, iso: fromLocalInput(typed) });
   const [versionId, setVersionId] = useState(storedVersionId ?? '');
   const [openedAs, setOpenedAs] = useState({ versionId: storedVersionId, form: initial });
-  const [state, dispatch, pending] = useActionState<ActionState<SaveData>, FormData>(action, { status: 'idle' });
   const [localRefusal, setLocalRefusal] = useState<{ message: string; fieldErrors: Record<string, string[]> } | null>(null);
   const [preview, setPreview] = useState<UserPreview | null>(null);
   const [previewPending, startPreview] = useTransition();
