@@ -3,7 +3,23 @@
 import { getToken } from 'next-auth/jwt';
 import { NextResponse, type NextRequest } from 'next/server';
 
+/** A path with a percent sequence that is not UTF-8 names no page (Next would answer 500 for it). */
+function undecodable(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 export async function proxy(request: NextRequest) {
+  if (undecodable(request.nextUrl.pathname)) {
+    return new NextResponse('<!doctype html><title>Not found</title><h1>Not found</h1><p>This address is not valid. <a href="/servers">Back to servers</a></p>', {
+      status: 404,
+      headers: { 'content-type': 'text/html; charset=utf-8' },
+    });
+  }
   const token = await getToken({ req: request });
   if (token) return NextResponse.next();
   const signIn = new URL('/signin', request.url);
