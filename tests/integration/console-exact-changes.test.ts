@@ -170,6 +170,8 @@ describe('resetting passwords', () => {
 
   it('keeps a hash a hash, and the new password logs in', async () => {
     const reset = await resetPassword(SERVER, 'carol', helpdesk, { reason: 'forgotten' });
+    // The version it wrote, so the page's edit form follows it rather than calling it a conflict.
+    expect(reset.versionId).toBe((await stored('carol')).versionId);
     const secret = JSON.parse((await stored('carol')).secretString) as Record<string, unknown>;
     expect(secret.PasswordHash).toMatch(/^\$argon2id\$/);
     expect(secret).not.toHaveProperty('Password');

@@ -66,11 +66,11 @@ export async function resetPassword(
   username: string,
   actor: Actor,
   options: { passwords?: readonly PasswordSlot[]; reason?: string } = {},
-): Promise<{ password: string; passwords: Partial<Record<PasswordSlot, string>>; kinds: ExistingPassword[]; message: string }> {
+): Promise<{ password: string; passwords: Partial<Record<PasswordSlot, string>>; kinds: ExistingPassword[]; message: string; versionId: string }> {
   const shown = new Map<PasswordSlot, string>();
   const hashes = new Map<PasswordSlot, string>();
   let reset: ExistingPassword[] = [];
-  await patchUser(
+  const versionId = await patchUser(
     serverId,
     username,
     (secret) => {
@@ -118,6 +118,7 @@ export async function resetPassword(
     password: passwords.main ?? Object.values(passwords)[0] ?? '',
     passwords,
     kinds: reset,
+    versionId,
     message:
       `The ${reset.map((r) => slotLabel(r.slot)).join(' and ')} of ${username} ${reset.length > 1 ? 'were' : 'was'} reset.` +
       (plaintext ? ' It is stored in legacy plaintext like the one it replaced, because this server may run AWS’s sample Lambda, which cannot read hashes.' : ''),

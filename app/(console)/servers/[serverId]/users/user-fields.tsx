@@ -68,6 +68,7 @@ export function useUserForm({
   previewAction,
   editing,
   formRef,
+  ownWrite = null,
 }: {
   initial: UserFormInput;
   versionId?: string;
@@ -75,6 +76,8 @@ export function useUserForm({
   previewAction: PreviewAction;
   editing?: string;
   formRef: RefObject<HTMLFormElement | null>;
+  /** The latest write another part of this page made to the user; the form takes its version. */
+  ownWrite?: { versionId: string; disabled?: boolean } | null;
 }) {
   const [state, dispatch, pending] = useActionState<ActionState<SaveData>, FormData>(action, { status: 'idle' });
   // Without script, a refused submit renders a new page: it starts from what was submitted.
@@ -102,6 +105,21 @@ export function useUserForm({
     setForm((f) => rebase(f, openedAs.form, initial));
     if (storedExpiry.iso === openedAs.form.expiresAt) setExpiry({ typed: null, iso: initial.expiresAt });
     setVersionId(storedVersionId);
+  }
+
+  // A write made elsewhere on this page (Disable, reset) is not someone else's change: follow its
+  // version, and its Disabled value unless the admin has changed that box here.
+  const [seenOwnWrite, setSeenOwnWrite] = useState(ownWrite);
+  if (ownWrite !== seenOwnWrite) {
+    setSeenOwnWrite(ownWrite);
+    if (ownWrite && ownWrite.versionId !== versionId) {
+      setVersionId(ownWrite.versionId);
+      const disabled = ownWrite.disabled;
+      if (disabled !== undefined && form.disabled === openedAs.form.disabled) {
+        setForm((f) => ({ ...f, disabled }));
+        setOpenedAs((o) => ({ ...o, form: { ...o.form, disabled } }));
+      }
+    }
   }
 
   // Each answer: a refusal shows exactly what was submitted; a save moves the form to its version.

@@ -7,13 +7,16 @@ import { fieldLabel } from '@/lib/console/user-form-fields';
 import type { UserFormInput } from '@/lib/console/user-form';
 import { previewUserAction, updateUserAction } from '../actions';
 import { FormTop, PreviewPanel, UserFields, useUserForm, type FormContext } from '../user-fields';
+import { useUserWrites } from './user-writes';
 
 /** What the page knows of the stored user; null when its re-load failed (the form keeps what it has). */
 export type EditTarget = { initial: UserFormInput; versionId: string; hasPassword: boolean; homeType: 'PATH' | 'LOGICAL' | null } | null;
 
 export function EditUserForm({ context, username, target, reloadError }: { context: FormContext; username: string; target: EditTarget; reloadError?: string }) {
   const formRef = useRef<HTMLFormElement>(null);
+  const { last: ownWrite } = useUserWrites();
   const user = useUserForm({
+    ownWrite,
     formRef,
     initial: target?.initial ?? emptyForm(username),
     versionId: target?.versionId,

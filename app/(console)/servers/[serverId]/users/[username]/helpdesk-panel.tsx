@@ -10,11 +10,12 @@ import type { ActionState } from '@/lib/auth/authed-action';
 import { fieldLabel } from '@/lib/console/user-form-fields';
 import type { ExistingPassword, PasswordSlot, TestLoginResult } from '@/lib/console/users';
 import { resetPasswordAction, setUserDisabledAction, testLoginAction } from '../actions';
+import { useUserWrites } from './user-writes';
 
 /** What the page knows of the user; null when its re-load failed (the panel keeps what it knew). */
 export type PanelFacts = { disabled: boolean; passwords: ExistingPassword[]; protocols: string[] } | null;
 
-type ResetData = { passwords: Partial<Record<PasswordSlot, string>> };
+type ResetData = { passwords: Partial<Record<PasswordSlot, string>>; versionId?: string };
 
 const slotLabel = (slot: PasswordSlot) => (slot === 'main' ? 'Password' : `${slot} password`);
 
@@ -32,14 +33,23 @@ export function HelpdeskPanel({ serverId, username, facts }: { serverId: string;
     setDisabled(facts.disabled);
   }
   const [resetState, resetAction, resetPending] = useActionState<ActionState<ResetData>, FormData>(resetPasswordAction.bind(null, serverId, username), { status: 'idle' });
-  const [disableState, disableAction, disablePending] = useActionState<ActionState<{ disabled: boolean }>, FormData>(setUserDisabledAction.bind(null, serverId, username), {
+  const { noteWrite } = useUserWrites();
+  const [disableState, disableAction, disablePending] = useActionState<ActionState<{ disabled: boolean; versionId?: string }>, FormData>(setUserDisabledAction.bind(null, serverId, username), {
     status: 'idle',
   });
   // The action's own answer holds even when the page's re-load after it fails.
   const [seenDisable, setSeenDisable] = useState(disableState);
   if (disableState !== seenDisable) {
     setSeenDisable(disableState);
-    if (disableState.status === 'success' && disableState.data) setDisabled(disableState.data.disabled);
+    if (disableState.status === 'success' && disableState.data) {
+      setDisabled(disableState.data.disabled);
+      if (disableState.data.versionId) noteWrite({ versionId: disableState.data.versionId, disabled: disableState.data.disabled });
+    }
+  }
+  const [seenReset, setSeenReset] = useState(resetState);
+  if (resetState !== seenReset) {
+    setSeenReset(resetState);
+    if (resetState.status === 'success' && resetState.data?.versionId) noteWrite({ versionId: resetState.data.versionId });
   }
   const [, startTest] = useTransition();
   // Dispatched by hand so the browser keeps what was typed (a form action would reset the fields).

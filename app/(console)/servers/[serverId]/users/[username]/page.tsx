@@ -13,6 +13,7 @@ import { cachedUser } from './cached-user';
 import { DeleteUser } from './delete-user';
 import { EditUserForm } from './edit-user-form';
 import { HelpdeskPanel } from './helpdesk-panel';
+import { UserWritesProvider } from './user-writes';
 
 type Props = { params: Promise<{ serverId: string; username: string }> };
 
@@ -63,52 +64,54 @@ export default async function UserPage({ params }: Props) {
         </p>
       ) : null}
       {s?.problems.length ? <p className="alert warn">{s.problems.join(' ')}</p> : null}
-      <HelpdeskPanel
-        serverId={serverId}
-        username={username}
-        facts={data && s ? { disabled: s.disabled, passwords: data.detail.passwords, protocols: data.server.protocols } : null}
-      />
-      {isAdmin ? (
-        <>
-          <h2>Edit</h2>
-          <EditUserForm
-            context={{
-              serverId,
-              domain: data?.server.domain ?? 'EFS',
-              protocols: data?.server.protocols ?? ['SFTP'],
-              roles: (data?.roles ?? []).map((r) => ({ roleName: r.roleName, arn: r.arn })),
-              fileSystems: (data?.fileSystems ?? []).map((fs) => ({ fileSystemId: fs.fileSystemId, name: fs.name })),
-            }}
-            username={username}
-            target={data && s ? { initial: data.detail.form, versionId: data.detail.versionId, hasPassword: s.passwordMode !== 'none', homeType: s.homeDirectoryType } : null}
-            reloadError={result.ok ? undefined : result.message}
-          />
-          <DeleteUser serverId={serverId} username={username} />
-        </>
-      ) : s && data ? (
-        <section className="card" aria-label="Details">
-          <dl>
-            <dt>Role</dt>
-            <dd>
-              <code>{s.role ?? '—'}</code>
-            </dd>
-            <dt>Home</dt>
-            <dd>{s.homeDirectoryType === 'LOGICAL' ? s.homeDirectoryMappings.map((m) => `${m.Entry} → ${m.Target}`).join(', ') : (s.homeDirectory ?? '—')}</dd>
-            <dt>POSIX profile</dt>
-            <dd>{s.posixProfile ? `UID ${s.posixProfile.Uid}, GID ${s.posixProfile.Gid}` : '—'}</dd>
-            <dt>SSH keys</dt>
-            <dd>
-              {data.detail.publicKeys.length
-                ? data.detail.publicKeys.map((k) => (
-                    <div key={k.fingerprint}>
-                      <code>{k.fingerprint}</code> {k.comment}
-                    </div>
-                  ))
-                : '—'}
-            </dd>
-          </dl>
-        </section>
-      ) : null}
+      <UserWritesProvider>
+        <HelpdeskPanel
+          serverId={serverId}
+          username={username}
+          facts={data && s ? { disabled: s.disabled, passwords: data.detail.passwords, protocols: data.server.protocols } : null}
+        />
+        {isAdmin ? (
+          <>
+            <h2>Edit</h2>
+            <EditUserForm
+              context={{
+                serverId,
+                domain: data?.server.domain ?? 'EFS',
+                protocols: data?.server.protocols ?? ['SFTP'],
+                roles: (data?.roles ?? []).map((r) => ({ roleName: r.roleName, arn: r.arn })),
+                fileSystems: (data?.fileSystems ?? []).map((fs) => ({ fileSystemId: fs.fileSystemId, name: fs.name })),
+              }}
+              username={username}
+              target={data && s ? { initial: data.detail.form, versionId: data.detail.versionId, hasPassword: s.passwordMode !== 'none', homeType: s.homeDirectoryType } : null}
+              reloadError={result.ok ? undefined : result.message}
+            />
+            <DeleteUser serverId={serverId} username={username} />
+          </>
+        ) : s && data ? (
+          <section className="card" aria-label="Details">
+            <dl>
+              <dt>Role</dt>
+              <dd>
+                <code>{s.role ?? '—'}</code>
+              </dd>
+              <dt>Home</dt>
+              <dd>{s.homeDirectoryType === 'LOGICAL' ? s.homeDirectoryMappings.map((m) => `${m.Entry} → ${m.Target}`).join(', ') : (s.homeDirectory ?? '—')}</dd>
+              <dt>POSIX profile</dt>
+              <dd>{s.posixProfile ? `UID ${s.posixProfile.Uid}, GID ${s.posixProfile.Gid}` : '—'}</dd>
+              <dt>SSH keys</dt>
+              <dd>
+                {data.detail.publicKeys.length
+                  ? data.detail.publicKeys.map((k) => (
+                      <div key={k.fingerprint}>
+                        <code>{k.fingerprint}</code> {k.comment}
+                      </div>
+                    ))
+                  : '—'}
+              </dd>
+            </dl>
+          </section>
+        ) : null}
+      </UserWritesProvider>
     </>
   );
 }
