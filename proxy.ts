@@ -14,6 +14,16 @@ async function hasLiveSessionCookie(request: NextRequest): Promise<boolean> {
   return typeof token.signedInAt === 'number' && Date.now() - token.signedInAt < sessionPolicy().absoluteMs;
 }
 
+/** A path with a percent sequence that is not UTF-8 names no page (Next would answer 500 for it). */
+function undecodable(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 export async function proxy(request: NextRequest) {
   const nonce = newNonce();
   const https = servedOverHttps(request.headers.get('x-forwarded-proto'));
@@ -26,7 +36,12 @@ export async function proxy(request: NextRequest) {
   // A server action answers for itself ("Your session has ended. Sign in again.") inside its form.
   const isAction = request.method === 'POST' && request.headers.has('next-action');
   let response: NextResponse;
-  if (isAction || PUBLIC_PATHS.some((pattern) => pattern.test(pathname)) || (await hasLiveSessionCookie(request))) {
+  if (undecodable(pathname)) {
+    response = new NextResponse('<!doctype html><title>Not found</title><h1>Not found</h1><p>This address is not valid. <a href="/servers">Back to servers</a></p>', {
+      status: 404,
+      headers: { 'content-type': 'text/html; charset=utf-8' },
+    });
+  } else if (isAction || PUBLIC_PATHS.some((pattern) => pattern.test(pathname)) || (await hasLiveSessionCookie(request))) {
     response = NextResponse.next({ request: { headers: requestHeaders } });
   } else {
     const signIn = new URL('/signin', request.url);

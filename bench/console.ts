@@ -6,7 +6,7 @@ import path from 'node:path';
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import type { InitializeMiddleware, MetadataBearer, MiddlewareStack } from '@smithy/types';
 import { configureAwsClients } from '../lib/aws/clients';
-import { listUsers } from '../lib/console/users';
+import { listUsers } from '../lib/console/users/index';
 import { secretName, serializeUserSecret } from '../lib/secret/contract';
 import { startLocalStack } from '../local/server';
 import { ms, percentile, timeMany } from './stats';

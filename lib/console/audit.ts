@@ -3,8 +3,8 @@ import 'server-only';
 import {
   CreateLogGroupCommand,
   CreateLogStreamCommand,
-  FilterLogEventsCommand,
   PutLogEventsCommand,
+  paginateFilterLogEvents,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { aws } from '../aws/clients';
 import type { Actor } from '../auth/roles';
@@ -77,19 +77,18 @@ export async function listAudit(filter: AuditFilter = {}): Promise<{ records: Au
     .filter((key) => filter[key])
     .map((key) => `$.${key} = ${quote(filter[key]!)}`);
   const records: AuditRecord[] = [];
-  let nextToken: string | undefined;
   let scanned = 0;
   try {
-    do {
-      const page = await aws().logs.send(
-        new FilterLogEventsCommand({
-          logGroupName: AUDIT_LOG_GROUP,
-          ...(clauses.length ? { filterPattern: `{ ${clauses.join(' && ')} }` } : {}),
-          ...(filter.from ? { startTime: filter.from.getTime() } : {}),
-          ...(filter.to ? { endTime: filter.to.getTime() } : {}),
-          ...(nextToken ? { nextToken } : {}),
-        }),
-      );
+    const pages = paginateFilterLogEvents(
+      { client: aws().logs },
+      {
+        logGroupName: AUDIT_LOG_GROUP,
+        ...(clauses.length ? { filterPattern: `{ ${clauses.join(' && ')} }` } : {}),
+        ...(filter.from ? { startTime: filter.from.getTime() } : {}),
+        ...(filter.to ? { endTime: filter.to.getTime() } : {}),
+      },
+    );
+    for await (const page of pages) {
       for (const event of page.events ?? []) {
         try {
           records.push(JSON.parse(event.message ?? '') as AuditRecord);
@@ -98,8 +97,8 @@ export async function listAudit(filter: AuditFilter = {}): Promise<{ records: Au
         }
       }
       if (records.length > AUDIT_PAGE_SIZE) records.splice(0, records.length - AUDIT_PAGE_SIZE - 1);
-      nextToken = page.nextToken;
-    } while (nextToken && ++scanned < MAX_SCANNED_PAGES);
+      if (++scanned >= MAX_SCANNED_PAGES) break;
+    }
   } catch (err) {
     if (err instanceof Error && err.name === 'ResourceNotFoundException') return { records: [], olderThan: null };
     throw err;

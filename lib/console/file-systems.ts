@@ -1,6 +1,6 @@
 // EFS file systems and their access points, as plain objects.
 import 'server-only';
-import { DescribeAccessPointsCommand, DescribeFileSystemsCommand } from '@aws-sdk/client-efs';
+import { paginateDescribeAccessPoints, paginateDescribeFileSystems } from '@aws-sdk/client-efs';
 import { aws } from '../aws/clients';
 
 export type AccessPointSummary = { accessPointId: string; name: string | null; rootPath: string; posixUser: { uid: number; gid: number } | null };
@@ -18,9 +18,7 @@ export type FileSystemSummary = {
 
 export async function listFileSystems(): Promise<FileSystemSummary[]> {
   const systems: FileSystemSummary[] = [];
-  let Marker: string | undefined;
-  do {
-    const page = await aws().efs.send(new DescribeFileSystemsCommand({ Marker, MaxItems: 100 }));
+  for await (const page of paginateDescribeFileSystems({ client: aws().efs, pageSize: 100 }, {})) {
     for (const fs of page.FileSystems ?? []) {
       systems.push({
         fileSystemId: fs.FileSystemId ?? '',
@@ -34,13 +32,10 @@ export async function listFileSystems(): Promise<FileSystemSummary[]> {
         accessPoints: [],
       });
     }
-    Marker = page.NextMarker;
-  } while (Marker);
+  }
   await Promise.all(
     systems.map(async (fs) => {
-      let NextToken: string | undefined;
-      do {
-        const page = await aws().efs.send(new DescribeAccessPointsCommand({ FileSystemId: fs.fileSystemId, NextToken }));
+      for await (const page of paginateDescribeAccessPoints({ client: aws().efs }, { FileSystemId: fs.fileSystemId })) {
         for (const ap of page.AccessPoints ?? []) {
           fs.accessPoints.push({
             accessPointId: ap.AccessPointId ?? '',
@@ -49,8 +44,7 @@ export async function listFileSystems(): Promise<FileSystemSummary[]> {
             posixUser: ap.PosixUser ? { uid: ap.PosixUser.Uid ?? 0, gid: ap.PosixUser.Gid ?? 0 } : null,
           });
         }
-        NextToken = page.NextToken;
-      } while (NextToken);
+      }
     }),
   );
   return systems;

@@ -7,6 +7,6 @@ export async function load<T>(what: string, fn: () => Promise<T>): Promise<{ ok:
     return { ok: true, data: await fn() };
   } catch (err) {
     console.error(JSON.stringify({ level: 'error', event: 'load-failed', what, error: errorName(err) }));
-    return { ok: false, message: `Could not load ${what}. ${userMessage(err).replace('Nothing was changed; ', '').replace('Nothing was changed. ', '')}` };
+    return { ok: false, message: `Could not load ${what}. ${userMessage(err, 'read')}` };
   }
 }

@@ -1,6 +1,6 @@
 // IAM roles a Transfer user can be given: those whose trust policy names transfer.amazonaws.com.
 import 'server-only';
-import { ListRolesCommand } from '@aws-sdk/client-iam';
+import { paginateListRoles } from '@aws-sdk/client-iam';
 import { aws } from '../aws/clients';
 
 export type TransferRole = { roleName: string; arn: string; description: string | null };
@@ -22,13 +22,10 @@ export function trustsTransfer(policyDocument: string | undefined): boolean {
 
 export async function listTransferRoles(): Promise<TransferRole[]> {
   const roles: TransferRole[] = [];
-  let Marker: string | undefined;
-  do {
-    const page = await aws().iam.send(new ListRolesCommand({ Marker, MaxItems: 1000 }));
+  for await (const page of paginateListRoles({ client: aws().iam, pageSize: 1000 }, {})) {
     for (const role of page.Roles ?? []) {
       if (trustsTransfer(role.AssumeRolePolicyDocument)) roles.push({ roleName: role.RoleName ?? '', arn: role.Arn ?? '', description: role.Description ?? null });
     }
-    Marker = page.IsTruncated ? page.Marker : undefined;
-  } while (Marker);
+  }
   return roles;
 }

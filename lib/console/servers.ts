@@ -1,7 +1,7 @@
 // Transfer servers as the console shows them: plain objects, with whether the console can manage them.
 import 'server-only';
-import { DescribeServerCommand, ListServersCommand, type DescribedServer } from '@aws-sdk/client-transfer';
-import { ListSecretsCommand } from '@aws-sdk/client-secrets-manager';
+import { DescribeServerCommand, paginateListServers, type DescribedServer } from '@aws-sdk/client-transfer';
+import { paginateListSecrets } from '@aws-sdk/client-secrets-manager';
 import { aws } from '../aws/clients';
 import { DEFAULT_SECRET_PREFIX } from '../secret/contract';
 
@@ -33,12 +33,9 @@ function readOnlyReason(type: string): string | null {
 /** Counts a Lambda server's users from Secrets Manager (Transfer reports none for custom providers). */
 async function countUsers(serverId: string): Promise<number> {
   let count = 0;
-  let NextToken: string | undefined;
-  do {
-    const page = await aws().secretsManager.send(new ListSecretsCommand({ Filters: [{ Key: 'name', Values: [`${secretPrefix()}${serverId}/`] }], MaxResults: 100, NextToken }));
+  for await (const page of paginateListSecrets({ client: aws().secretsManager, pageSize: 100 }, { Filters: [{ Key: 'name', Values: [`${secretPrefix()}${serverId}/`] }] })) {
     count += page.SecretList?.length ?? 0;
-    NextToken = page.NextToken;
-  } while (NextToken);
+  }
   return count;
 }
 
@@ -74,16 +71,13 @@ export async function getServer(serverId: string): Promise<ServerSummary | null>
 export async function listServers(): Promise<ServerSummary[]> {
   const ids: string[] = [];
   const counts = new Map<string, number>();
-  let NextToken: string | undefined;
-  do {
-    const page = await aws().transfer.send(new ListServersCommand({ MaxResults: 100, NextToken }));
+  for await (const page of paginateListServers({ client: aws().transfer, pageSize: 100 }, {})) {
     for (const server of page.Servers ?? []) {
       if (!server.ServerId) continue;
       ids.push(server.ServerId);
       counts.set(server.ServerId, server.UserCount ?? 0);
     }
-    NextToken = page.NextToken;
-  } while (NextToken);
+  }
   return Promise.all(
     ids.map(async (serverId) => {
       const { Server } = await aws().transfer.send(new DescribeServerCommand({ ServerId: serverId }));

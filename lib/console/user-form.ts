@@ -1,6 +1,8 @@
 // The create/edit form's payload, and its translation to the secret contract. The form never
 // writes JSON by hand: mappings, POSIX profile and lists are built here from plain fields.
 import { z } from 'zod';
+import { looksLikePrivateKey, PRIVATE_KEY_MESSAGE } from './contract-shims';
+import { userFormFromValues } from './user-form-fields';
 import {
   makeUserSecretInputSchema,
   PROTOCOLS,
@@ -13,7 +15,7 @@ export const userFormSchema = z.object({
   username: z.string().default(''),
   password: z
     .object({
-      mode: z.enum(['keep', 'generate', 'none']),
+      mode: z.enum(['keep', 'generate', 'none'], { error: 'Choose what happens to the password' }),
       storage: z.enum(['hash', 'plaintext']).default('hash'),
     })
     .default({ mode: 'generate', storage: 'hash' }),
@@ -23,7 +25,7 @@ export const userFormSchema = z.object({
   uid: z.union([z.string(), z.number()]).default(''),
   gid: z.union([z.string(), z.number()]).default(''),
   secondaryGids: z.string().default(''),
-  homeMode: z.enum(['root', 'mappings']).default('root'),
+  homeMode: z.enum(['path', 'root', 'mappings'], { error: 'Choose a home directory type' }).default('root'),
   rootLocation: z.string().default(''),
   rootPath: z.string().default(''),
   mappings: z.array(z.object({ entry: z.string().default(''), location: z.string().default(''), path: z.string().default('') })).max(50).default([]),
@@ -33,6 +35,9 @@ export const userFormSchema = z.object({
   disabled: z.boolean().default(false),
 });
 export type UserFormInput = z.infer<typeof userFormSchema>;
+
+/** The user form as named inputs post it (see user-form-fields.ts), read into the nested shape. */
+export const userFormFieldsSchema = z.preprocess((raw) => userFormFromValues((raw ?? {}) as Record<string, string | string[]>), userFormSchema);
 
 export type GeneratedPasswords = { main?: string } & Partial<Record<(typeof PROTOCOLS)[number], string>>;
 
@@ -56,9 +61,14 @@ function joinTarget(location: string, path: string): string {
   return `/${location.trim().replace(/^\/+|\/+$/g, '')}${suffix}`;
 }
 
+/** A PATH home: the folder's full path, which the user sees as it is. */
+export function formHomeDirectory(form: UserFormInput): string {
+  return joinTarget(form.rootLocation, form.rootPath);
+}
+
 /** The mappings the form describes: one `/` mapping for a restricted root, or the builder's rows. */
 export function formMappings(form: UserFormInput): HomeDirectoryMapping[] {
-  if (form.homeMode === 'root') return [{ Entry: '/', Target: joinTarget(form.rootLocation, form.rootPath) }];
+  if (form.homeMode !== 'mappings') return [{ Entry: '/', Target: joinTarget(form.rootLocation, form.rootPath) }];
   return form.mappings.map((row) => ({ Entry: row.entry.trim(), Target: joinTarget(row.location, row.path) }));
 }
 
@@ -80,7 +90,7 @@ export function formToSecretInput(form: UserFormInput, passwords: Pick<UserSecre
     ...(keys.length ? { PublicKey: keys } : {}),
     Role: form.role.trim(),
     ...(uid !== undefined || gid !== undefined ? { PosixProfile: { Uid: uid, Gid: gid, ...(secondary.length ? { SecondaryGids: secondary } : {}) } } : {}),
-    HomeDirectoryDetails: formMappings(form),
+    ...(form.homeMode === 'path' ? { HomeDirectory: formHomeDirectory(form) } : { HomeDirectoryDetails: formMappings(form) }),
     ...(form.acceptedIpNetwork.trim() ? { AcceptedIpNetwork: splitList(form.acceptedIpNetwork) } : {}),
     ...(expires ? { ExpiresAt: expires } : {}),
     ...(form.policy.trim() ? { Policy: form.policy.trim() } : {}),
@@ -97,11 +107,11 @@ export function formFieldFor(contractPath: string, form: UserFormInput): string 
     case 'PosixProfile':
       return index === 'Uid' ? 'uid' : index === 'Gid' ? 'gid' : index === 'SecondaryGids' ? 'secondaryGids' : 'uid';
     case 'HomeDirectoryDetails':
-      if (form.homeMode === 'root') return 'rootPath';
+      if (form.homeMode !== 'mappings') return 'rootPath';
       if (index === undefined) return 'mappings';
       return leaf === 'Entry' ? `mappings.${index}.entry` : `mappings.${index}.path`;
     case 'HomeDirectory':
-      return form.homeMode === 'root' ? 'rootPath' : 'mappings';
+      return form.homeMode === 'mappings' ? 'mappings' : 'rootPath';
     case 'PublicKey':
       return 'publicKeys';
     case 'AcceptedIpNetwork':
@@ -113,7 +123,7 @@ export function formFieldFor(contractPath: string, form: UserFormInput): string 
     case 'Password':
     case 'PasswordHash':
     case 'ProtocolOverrides':
-      return 'password';
+      return 'passwordMode';
     default:
       return '_form';
   }
@@ -125,13 +135,36 @@ export function validateUserForm(
   domain: StorageDomain,
   passwords: Pick<UserSecretInput, 'Password' | 'PasswordHash' | 'ProtocolOverrides'>,
 ): { ok: true; input: UserSecretInput } | { ok: false; fieldErrors: Record<string, string[]> } {
-  const parsed = makeUserSecretInputSchema(domain).safeParse(formToSecretInput(form, passwords));
-  if (parsed.success) return { ok: true, input: parsed.data };
-  const fieldErrors: Record<string, string[]> = {};
-  for (const issue of parsed.error.issues) {
-    const key = formFieldFor(issue.path.map(String).join('.'), form);
-    const list = (fieldErrors[key] ??= []);
-    if (!list.includes(issue.message)) list.push(issue.message);
+  const fieldErrors = new Map<string, string[]>();
+  const add = (key: string, message: string) => {
+    const list = fieldErrors.get(key) ?? [];
+    if (!list.includes(message)) list.push(message);
+    fieldErrors.set(key, list);
+  };
+  // Said once, in plain words, and the key text is never echoed: it is a secret.
+  if (looksLikePrivateKey(form.publicKeys)) add('publicKeys', PRIVATE_KEY_MESSAGE);
+  // An unchosen file system belongs to its own field, not to the folder's path rules.
+  const emptyLocations = new Set<number>();
+  if (domain === 'EFS') {
+    if (form.homeMode !== 'mappings' && form.rootLocation.trim() === '') add('rootLocation', 'Choose the file system that holds the home folder.');
+    if (form.homeMode === 'mappings') {
+      form.mappings.forEach((row, index) => {
+        if (row.location.trim() !== '') return;
+        emptyLocations.add(index);
+        add(`mappings.${index}.location`, `Choose the file system of mapping ${index + 1}.`);
+      });
+    }
   }
-  return { ok: false, fieldErrors };
+  const parsed = makeUserSecretInputSchema(domain).safeParse(formToSecretInput(form, passwords));
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const [head, index, leaf] = issue.path.map(String);
+      if (head === 'PublicKey' && looksLikePrivateKey(form.publicKeys)) continue;
+      if ((head === 'HomeDirectoryDetails' || head === 'HomeDirectory') && form.homeMode !== 'mappings' && form.rootLocation.trim() === '' && domain === 'EFS') continue;
+      if (head === 'HomeDirectoryDetails' && leaf === 'Target' && emptyLocations.has(Number(index))) continue;
+      add(formFieldFor(issue.path.map(String).join('.'), form), issue.message);
+    }
+  }
+  if (fieldErrors.size === 0 && parsed.success) return { ok: true, input: parsed.data };
+  return { ok: false, fieldErrors: Object.fromEntries(fieldErrors) };
 }

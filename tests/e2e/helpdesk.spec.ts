@@ -17,11 +17,12 @@ test('the help desk resets a password: the new one passes Test login, the old on
 test('the help desk disables and enables a user', async ({ helpdeskPage: page }) => {
   const user = new UserPage(page);
   await user.open('carol');
-  await page.getByRole('button', { name: 'Disable user' }).click();
+  await user.setDisabled(true, 'partner asked for a pause');
   await expect(page.getByText('carol is now disabled')).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Disabled');
   expect(await user.testLogin(DEMO_PASSWORDS.carol)).toContain('Denied.');
   await page.reload();
-  await page.getByRole('button', { name: 'Enable user' }).click();
+  await user.setDisabled(false);
   await expect(page.getByText('carol is now enabled')).toBeVisible();
   expect(await user.testLogin(DEMO_PASSWORDS.carol)).toContain('Allowed.');
 });

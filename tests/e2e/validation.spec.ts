@@ -8,7 +8,8 @@ test('validation errors show on the right fields and nothing is created', async 
   await page.getByLabel('IAM role').fill('not-a-role');
   await page.getByRole('button', { name: 'Create user' }).click();
 
-  await expect(page.getByRole('status').getByText('Some fields need attention. Nothing was saved.')).toBeVisible();
+  // The refusal is an error summary that takes focus (issue 8), no longer a polite status line.
+  await expect(page.getByRole('alert').filter({ hasText: 'Some fields need attention. Nothing was saved.' })).toBeFocused();
   await expect(page.getByLabel('User name')).toHaveAttribute('aria-invalid', 'true');
   await expect(page.getByLabel('User name')).toHaveAccessibleDescription(/3 to 100 characters/);
   await expect(page.getByLabel('UID')).toHaveAccessibleDescription(/UID must be a number/);

@@ -25,7 +25,12 @@ describe('authedAction', () => {
   });
 
   it('refuses without a session and never runs the action', async () => {
-    expect(await adminOnly({ status: 'idle' }, form({ username: 'alice' }))).toEqual({ status: 'error', message: 'Your session has ended. Sign in again.' });
+    expect(await adminOnly({ status: 'idle' }, form({ username: 'alice' }))).toEqual({
+      status: 'error',
+      code: 'session-ended',
+      message: 'Your session has ended. Sign in again.',
+      values: { username: 'alice' },
+    });
     expect(work).not.toHaveBeenCalled();
   });
 
@@ -45,8 +50,10 @@ describe('authedAction', () => {
     session.actor = { username: 'ann', name: 'Ann', role: 'admin' };
     expect(await adminOnly({ status: 'idle' }, form({ username: 'al' }))).toEqual({
       status: 'error',
+      code: 'invalid-input',
       message: 'Some fields need attention. Nothing was changed.',
       fieldErrors: { username: ['Too short'] },
+      values: { username: 'al' },
     });
     expect(work).not.toHaveBeenCalled();
   });
@@ -58,19 +65,33 @@ describe('authedAction', () => {
       throw throttled;
     });
     const result = await failing({ status: 'idle' }, form({ username: 'alice' }));
-    expect(result).toEqual({ status: 'error', message: 'AWS is throttling requests right now. Nothing was changed; try again in a moment.' });
+    expect(result).toEqual({ status: 'error', code: 'failed', message: 'AWS is throttling requests right now. Nothing was changed; try again in a moment.', values: { username: 'alice' } });
     const specific = authedAction('admin', schema, async () => {
       throw new ConsoleError('Name taken', { username: ['Taken'] });
     });
-    expect(await specific({ status: 'idle' }, form({ username: 'alice' }))).toEqual({ status: 'error', message: 'Name taken', fieldErrors: { username: ['Taken'] } });
+    expect(await specific({ status: 'idle' }, form({ username: 'alice' }))).toEqual({ status: 'error', code: 'failed', message: 'Name taken', fieldErrors: { username: ['Taken'] }, values: { username: 'alice' } });
   });
 
-  it('reads a JSON payload field as the whole input', () => {
-    expect(formDataToObject(form({ payload: '{"a":[1,2]}' }))).toEqual({ a: [1, 2] });
+  it('reads named inputs, repeated names as arrays, any name safely', () => {
     const data = new FormData();
     data.append('k', '1');
     data.append('k', '2');
-    expect(formDataToObject(data)).toEqual({ k: ['1', '2'] });
+    data.append('__proto__', 'x');
+    data.append('$ACTION_ID_abc', '');
+    const values = formDataToObject(data);
+    expect(Object.getPrototypeOf(values)).toBeNull();
+    expect({ ...values }).toEqual({ k: ['1', '2'], ['__proto__']: 'x' });
+  });
+
+  it('takes bound values over posted ones, and never echoes a tested password', async () => {
+    session.actor = { username: 'ann', name: 'Ann', role: 'admin' };
+    const seen = vi.fn(async (input: { serverId: string; username: string }) => ({ status: 'success' as const, message: `${input.serverId}/${input.username}` }));
+    const bound = authedAction('helpdesk', z.object({ serverId: z.string(), username: z.string().min(3, 'Too short') }), seen, { bound: ['serverId'] });
+    expect(await bound('s-bound', { status: 'idle' }, form({ serverId: 's-posted', username: 'alice' }))).toEqual({ status: 'success', message: 's-bound/alice' });
+    session.actor = null;
+    const refused = await bound('s-bound', { status: 'idle' }, form({ username: 'alice', password: 'hunter2-secret' }));
+    expect(refused).toMatchObject({ status: 'error', code: 'session-ended', values: { username: 'alice' } });
+    expect(JSON.stringify(refused)).not.toContain('hunter2-secret');
   });
 });
 

@@ -23,9 +23,24 @@ export class UserPage {
     return (await result.textContent()) ?? '';
   }
 
-  async resetPassword(): Promise<string> {
-    await this.page.getByRole('button', { name: 'Reset password' }).click();
-    const secret = this.page.getByRole('form', { name: 'Reset password' }).getByTestId('one-time-secret');
+  async setDisabled(disabled: boolean, reason = ''): Promise<void> {
+    if (disabled) {
+      const form = this.page.getByRole('form', { name: 'Disable user' });
+      await form.getByText('Disable user', { exact: true }).click();
+      if (reason) await form.getByLabel(/^Reason/).fill(reason);
+      await form.getByRole('button', { name: 'Confirm disable' }).click();
+    } else {
+      await this.page.getByRole('form', { name: 'Enable user' }).getByRole('button', { name: 'Enable user' }).click();
+    }
+  }
+
+  /** Opens the reset dialog, optionally gives a reason, confirms, and returns the one-time password. */
+  async resetPassword(reason = ''): Promise<string> {
+    const form = this.page.getByRole('form', { name: 'Reset password' });
+    await form.getByText('Reset password', { exact: true }).click();
+    if (reason) await form.getByLabel(/^Reason/).fill(reason);
+    await form.getByRole('button', { name: 'Confirm password reset' }).click();
+    const secret = form.getByTestId('one-time-secret');
     await expect(secret).toBeVisible();
     return (await secret.textContent())!.trim();
   }

@@ -5,7 +5,8 @@ import { redirect } from 'next/navigation';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { authedAction } from '@/lib/auth/authed-action';
-import { userFormSchema } from '@/lib/console/user-form';
+import { userFormFieldsSchema } from '@/lib/console/user-form';
+import { fieldNameForFormPath } from '@/lib/console/user-form-fields';
 import {
   createUser,
   deleteUser,
@@ -15,49 +16,88 @@ import {
   setUserDisabled,
   testLogin,
   updateUser,
+  RESETTABLE_PASSWORDS,
 } from '@/lib/console/users';
 import { PROTOCOLS } from '@/lib/secret/contract';
 
 const serverId = z.string().regex(/^s-[0-9a-f]{17}$/, 'Unknown server');
 const username = z.string().min(1, 'Enter a user name').max(100, 'User names are at most 100 characters');
+const reason = z.string().trim().max(500, 'Keep the reason under 500 characters').default('');
 const usersPath = (id: string) => `/servers/${id}/users`;
+const userPath = (id: string, name: string) => `${usersPath(id)}/${encodeURIComponent(name)}`;
 
-export const previewUserAction = authedAction('admin', z.object({ serverId, form: userFormSchema, editing: z.string().optional() }), async (input) => ({
-  status: 'success',
-  data: await previewUser(input.serverId, input.form, { editing: input.editing }),
-}));
+/** The form's own fields nest under `form`; its errors are keyed by the inputs' names. */
+const formFieldName = (path: readonly PropertyKey[]) => (path[0] === 'form' ? fieldNameForFormPath(path.slice(1)) : String(path[0] ?? '_form'));
+const withForm = <S extends z.ZodRawShape>(shape: S) =>
+  z.preprocess((raw) => {
+    const values = (raw ?? {}) as Record<string, unknown>;
+    return { ...values, form: values };
+  }, z.object({ ...shape, form: userFormFieldsSchema }));
 
-export const createUserAction = authedAction('admin', z.object({ serverId, form: userFormSchema }), async (input, { actor }) => {
-  const created = await createUser(input.serverId, input.form, actor);
-  revalidatePath(usersPath(input.serverId));
-  return { status: 'success', message: `User ${created.username} was created.`, data: created };
-});
+export const previewUserAction = authedAction(
+  'admin',
+  withForm({ serverId, editing: z.string().optional().transform((v) => v || undefined) }),
+  async (input) => ({ status: 'success', data: await previewUser(input.serverId, input.form, { editing: input.editing }) }),
+  { bound: ['serverId'], fieldName: formFieldName },
+);
+
+export const createUserAction = authedAction(
+  'admin',
+  withForm({ serverId }),
+  async (input, { actor }) => {
+    const created = await createUser(input.serverId, input.form, actor);
+    revalidatePath(usersPath(input.serverId));
+    return { status: 'success', message: `User ${created.username} was created.`, data: created };
+  },
+  { bound: ['serverId'], fieldName: formFieldName },
+);
 
 export const updateUserAction = authedAction(
   'admin',
-  z.object({ serverId, username, versionId: z.string().min(1), form: userFormSchema }),
+  withForm({ serverId, username, versionId: z.string().min(1, 'Reload the page: the form does not say which version it edits') }),
   async (input, { actor }) => {
     const updated = await updateUser(input.serverId, input.username, input.form, input.versionId, actor);
+    if (!updated.changed) return { status: 'success', message: 'No changes to save: the user is exactly as stored.', data: updated };
+    revalidatePath(userPath(input.serverId, input.username));
     revalidatePath(usersPath(input.serverId));
     return { status: 'success', message: `Changes to ${input.username} were saved.`, data: updated };
   },
+  { bound: ['serverId', 'username'], fieldName: formFieldName },
 );
 
-export const resetPasswordAction = authedAction('helpdesk', z.object({ serverId, username }), async (input, { actor }) => {
-  const { password } = await resetPassword(input.serverId, input.username, actor);
-  revalidatePath(usersPath(input.serverId));
-  return { status: 'success', message: `The password of ${input.username} was reset.`, data: { password } };
-});
+export const resetPasswordAction = authedAction(
+  'helpdesk',
+  z.object({
+    serverId,
+    username,
+    passwords: z
+      .union([z.enum(RESETTABLE_PASSWORDS), z.array(z.enum(RESETTABLE_PASSWORDS))])
+      .optional()
+      .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v])),
+    reason,
+  }),
+  async (input, { actor }) => {
+    const reset = await resetPassword(input.serverId, input.username, actor, { passwords: input.passwords, reason: input.reason });
+    revalidatePath(userPath(input.serverId, input.username));
+    return { status: 'success', message: reset.message, data: reset };
+  },
+  { bound: ['serverId', 'username'] },
+);
 
 export const setUserDisabledAction = authedAction(
   'helpdesk',
-  z.object({ serverId, username, disabled: z.enum(['true', 'false']).transform((v) => v === 'true') }),
+  z.object({ serverId, username, disabled: z.enum(['true', 'false'], { error: 'Choose to disable or enable' }).transform((v) => v === 'true'), reason }),
   async (input, { actor }) => {
-    await setUserDisabled(input.serverId, input.username, input.disabled, actor);
+    const versionId = await setUserDisabled(input.serverId, input.username, input.disabled, actor, { reason: input.reason });
     revalidatePath(usersPath(input.serverId));
-    revalidatePath(`${usersPath(input.serverId)}/${input.username}`);
-    return { status: 'success', message: `${input.username} is now ${input.disabled ? 'disabled: every login is refused' : 'enabled'}.` };
+    revalidatePath(userPath(input.serverId, input.username));
+    return {
+      status: 'success',
+      message: `${input.username} is now ${input.disabled ? 'disabled: every login is refused' : 'enabled'}.`,
+      data: { disabled: input.disabled, versionId },
+    };
   },
+  { bound: ['serverId', 'username'] },
 );
 
 export const testLoginAction = authedAction(
@@ -71,12 +111,13 @@ export const testLoginAction = authedAction(
       .trim()
       .refine((ip) => ip === '' || isIP(ip) !== 0, 'Enter an IPv4 or IPv6 address, or leave it empty')
       .default(''),
-    protocol: z.enum(PROTOCOLS).default('SFTP'),
+    protocol: z.enum(PROTOCOLS, { error: 'Choose a protocol the server offers' }).default('SFTP'),
   }),
   async (input, { actor }) => ({
     status: 'success',
     data: await testLogin(input.serverId, { username: input.username, password: input.password, sourceIp: input.sourceIp || undefined, protocol: input.protocol }, actor),
   }),
+  { bound: ['serverId', 'username'] },
 );
 
 export const deleteUserAction = authedAction(
@@ -85,7 +126,7 @@ export const deleteUserAction = authedAction(
     .object({
       serverId,
       username,
-      confirmation: z.string(),
+      confirmation: z.string().default(''),
       recoveryWindowInDays: z.coerce.number({ error: 'Choose 7 to 30 days' }).int('Choose 7 to 30 days').min(7, 'Choose 7 to 30 days').max(30, 'Choose 7 to 30 days'),
     })
     .refine((input) => input.confirmation === input.username, { path: ['confirmation'], message: 'Type the user name exactly to confirm' }),
@@ -94,10 +135,16 @@ export const deleteUserAction = authedAction(
     revalidatePath(usersPath(input.serverId));
     redirect(`${usersPath(input.serverId)}?deleted=${encodeURIComponent(input.username)}`);
   },
+  { bound: ['serverId', 'username'] },
 );
 
-export const restoreUserAction = authedAction('admin', z.object({ serverId, username }), async (input, { actor }) => {
-  await restoreUser(input.serverId, input.username, actor);
-  revalidatePath(usersPath(input.serverId));
-  redirect(`${usersPath(input.serverId)}?restored=${encodeURIComponent(input.username)}`);
-});
+export const restoreUserAction = authedAction(
+  'admin',
+  z.object({ serverId, username }),
+  async (input, { actor }) => {
+    await restoreUser(input.serverId, input.username, actor);
+    revalidatePath(usersPath(input.serverId));
+    redirect(`${usersPath(input.serverId)}?restored=${encodeURIComponent(input.username)}`);
+  },
+  { bound: ['serverId', 'username'] },
+);

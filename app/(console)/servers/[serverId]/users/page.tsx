@@ -4,6 +4,7 @@ import { LoadError } from '@/components/load-error';
 import { hasRole } from '@/lib/auth/roles';
 import { requirePageRole } from '@/lib/auth/session';
 import { load } from '@/lib/console/load';
+import { serverIdFromSegment } from '@/lib/console/route-params';
 import { getServer } from '@/lib/console/servers';
 import { listUsers } from '@/lib/console/users';
 import { RestoreButton } from './restore-button';
@@ -33,8 +34,14 @@ function pageHref(q: string, page: string | undefined, trail: string[]): string 
 
 export default async function UsersPage({ params, searchParams }: Props) {
   const actor = await requirePageRole('helpdesk');
-  const { serverId } = await params;
-  const { q = '', page, back, deleted, restored } = await searchParams;
+  const serverId = serverIdFromSegment((await params).serverId);
+  if (!serverId) notFound();
+  // A repeated parameter arrives as a list; only a single value is meaningful.
+  const query = await searchParams;
+  const single = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  const [q = '', page, back, deleted, restored] = [query.q, query.page, query.back, query.deleted, query.restored].map(single);
+  // User names hold only these characters, so any other search has no match: no AWS call needed.
+  const searchable = /^[\w@.-]*$/.test(q.trim());
   // The tokens of the pages before this one, so Previous works with AWS's forward-only NextToken.
   const trail = readTrail(back);
   const server = await load('the server', () => getServer(serverId));
@@ -47,7 +54,7 @@ export default async function UsersPage({ params, searchParams }: Props) {
       </>
     );
   }
-  const result = await load('the users', () => listUsers(serverId, { prefix: q, nextToken: page }));
+  const result = searchable ? await load('the users', () => listUsers(serverId, { prefix: q, nextToken: page })) : { ok: true as const, data: { users: [], nextToken: null, pendingDeletion: [] } };
   const isAdmin = hasRole(actor.role, 'admin');
   return (
     <>
@@ -84,7 +91,13 @@ export default async function UsersPage({ params, searchParams }: Props) {
       ) : (
         <>
           {result.data.users.length === 0 ? (
-            <p>{q ? `No user name starts with “${q}”.` : 'This server has no users yet.'}</p>
+            <p>
+              {!searchable
+                ? `No user name starts with “${q}”: user names hold only letters, digits, _ - . and @.`
+                : q
+                  ? `No user name starts with “${q}”.`
+                  : 'This server has no users yet.'}
+            </p>
           ) : (
             <table aria-label="Users">
               <thead>

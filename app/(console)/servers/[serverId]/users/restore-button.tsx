@@ -3,14 +3,13 @@
 import { useActionState } from 'react';
 import { FormMessage } from '@/components/form-message';
 import { SubmitButton } from '@/components/submit-button';
+import type { ActionState } from '@/lib/auth/authed-action';
 import { restoreUserAction } from './actions';
 
 export function RestoreButton({ serverId, username }: { serverId: string; username: string }) {
-  const [state, formAction] = useActionState(restoreUserAction, { status: 'idle' });
+  const [state, formAction] = useActionState<ActionState, FormData>(restoreUserAction.bind(null, serverId, username), { status: 'idle' });
   return (
     <form action={formAction}>
-      <input type="hidden" name="serverId" value={serverId} />
-      <input type="hidden" name="username" value={username} />
       <SubmitButton pendingText="Restoring…" className="">
         Restore {username}
       </SubmitButton>

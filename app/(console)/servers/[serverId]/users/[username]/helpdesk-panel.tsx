@@ -1,28 +1,69 @@
 'use client';
 
-import { useActionState } from 'react';
+import { useActionState, useState, useTransition, type FormEvent } from 'react';
+import { ErrorSummary } from '@/components/error-summary';
 import { Field } from '@/components/field';
 import { FormMessage } from '@/components/form-message';
 import { OneTimeSecret } from '@/components/one-time-secret';
 import { SubmitButton } from '@/components/submit-button';
 import type { ActionState } from '@/lib/auth/authed-action';
-import type { TestLoginResult } from '@/lib/console/users';
+import { fieldLabel } from '@/lib/console/user-form-fields';
+import type { ExistingPassword, PasswordSlot, TestLoginResult } from '@/lib/console/users';
 import { resetPasswordAction, setUserDisabledAction, testLoginAction } from '../actions';
+import { useUserWrites } from './user-writes';
 
-type Props = { serverId: string; username: string; disabled: boolean; protocols: string[] };
+/** What the page knows of the user; null when its re-load failed (the panel keeps what it knew). */
+export type PanelFacts = { disabled: boolean; passwords: ExistingPassword[]; protocols: string[] } | null;
 
-export function HelpdeskPanel({ serverId, username, disabled, protocols }: Props) {
-  const [resetState, resetAction] = useActionState<ActionState<{ password: string }>, FormData>(
-    resetPasswordAction as (s: ActionState<{ password: string }>, f: FormData) => Promise<ActionState<{ password: string }>>,
-    { status: 'idle' },
-  );
-  const [disableState, disableAction] = useActionState(setUserDisabledAction, { status: 'idle' });
-  const [testState, testAction] = useActionState<ActionState<TestLoginResult>, FormData>(
-    testLoginAction as (s: ActionState<TestLoginResult>, f: FormData) => Promise<ActionState<TestLoginResult>>,
-    { status: 'idle' },
-  );
+type ResetData = { passwords: Partial<Record<PasswordSlot, string>>; versionId?: string };
+
+const slotLabel = (slot: PasswordSlot) => (slot === 'main' ? 'Password' : `${slot} password`);
+
+function one(values: Record<string, string | string[]> | undefined, key: string): string {
+  const value = values && Object.hasOwn(values, key) ? values[key] : undefined;
+  return typeof value === 'string' ? value : (value?.[0] ?? '');
+}
+
+export function HelpdeskPanel({ serverId, username, facts }: { serverId: string; username: string; facts: PanelFacts }) {
+  // The last facts the page gave: a failed re-load after an action does not hide its result.
+  const [known, setKnown] = useState(facts);
+  const [disabled, setDisabled] = useState(facts?.disabled ?? false);
+  if (facts && JSON.stringify(facts) !== JSON.stringify(known)) {
+    setKnown(facts);
+    setDisabled(facts.disabled);
+  }
+  const [resetState, resetAction, resetPending] = useActionState<ActionState<ResetData>, FormData>(resetPasswordAction.bind(null, serverId, username), { status: 'idle' });
+  const { noteWrite } = useUserWrites();
+  const [disableState, disableAction, disablePending] = useActionState<ActionState<{ disabled: boolean; versionId?: string }>, FormData>(setUserDisabledAction.bind(null, serverId, username), {
+    status: 'idle',
+  });
+  // The action's own answer holds even when the page's re-load after it fails.
+  const [seenDisable, setSeenDisable] = useState(disableState);
+  if (disableState !== seenDisable) {
+    setSeenDisable(disableState);
+    if (disableState.status === 'success' && disableState.data) {
+      setDisabled(disableState.data.disabled);
+      if (disableState.data.versionId) noteWrite({ versionId: disableState.data.versionId, disabled: disableState.data.disabled });
+    }
+  }
+  const [seenReset, setSeenReset] = useState(resetState);
+  if (resetState !== seenReset) {
+    setSeenReset(resetState);
+    if (resetState.status === 'success' && resetState.data?.versionId) noteWrite({ versionId: resetState.data.versionId });
+  }
+  const [, startTest] = useTransition();
+  // Dispatched by hand so the browser keeps what was typed (a form action would reset the fields).
+  const onTest = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    startTest(() => testAction(data));
+  };
+  const [testState, testAction, testPending] = useActionState<ActionState<TestLoginResult>, FormData>(testLoginAction.bind(null, serverId, username), { status: 'idle' });
   const testErrors = testState.status === 'error' ? (testState.fieldErrors ?? {}) : {};
   const result = testState.status === 'success' ? testState.data : undefined;
+  const passwords = known?.passwords ?? [];
+  const protocols = known?.protocols ?? ['SFTP'];
+  const testValues = testState.status === 'error' ? testState.values : undefined;
 
   return (
     <section aria-labelledby="helpdesk-heading" className="card">
@@ -31,39 +72,85 @@ export function HelpdeskPanel({ serverId, username, disabled, protocols }: Props
       </h2>
 
       <form action={resetAction} aria-label="Reset password">
-        <input type="hidden" name="serverId" value={serverId} />
-        <input type="hidden" name="username" value={username} />
-        <FormMessage state={resetState} />
-        {resetState.status === 'success' && resetState.data?.password ? <OneTimeSecret label="New password" value={resetState.data.password} /> : null}
-        <SubmitButton pendingText="Resetting…" className="">
-          Reset password
-        </SubmitButton>
+        {resetState.status === 'error' ? (
+          <ErrorSummary message={resetState.message} fieldErrors={resetState.fieldErrors} labelFor={(f) => fieldLabel(f)} trigger={resetState} signInHref={resetState.code === 'session-ended' ? '/signin' : undefined} />
+        ) : (
+          <FormMessage state={resetState} />
+        )}
+        {resetState.status === 'success'
+          ? Object.entries(resetState.data?.passwords ?? {}).map(([slot, value]) => <OneTimeSecret key={slot} label={slot === 'main' ? 'New password' : `New ${slot} password`} value={value} />)
+          : null}
+        {known && passwords.length === 0 ? (
+          <p className="muted">
+            {username} signs in with SSH keys only: there is no password to reset. An admin can add one by editing the user.
+          </p>
+        ) : (
+          <details>
+            <summary className="button">Reset password</summary>
+            <p className="muted">
+              A new password is generated and shown once; the old one stops working at once. Only passwords the user already has are reset, each stored as before
+              {passwords.some((p) => p.kind === 'plaintext') ? ' (a legacy plaintext password stays plaintext, as this server may run AWS’s sample Lambda)' : ''}.
+            </p>
+            {passwords.length > 1 ? (
+              <fieldset id="passwords" tabIndex={-1}>
+                <legend>Passwords to reset</legend>
+                {passwords.map((p) => (
+                  <label key={p.slot} style={{ display: 'block' }}>
+                    <input type="checkbox" name="passwords" value={p.slot} defaultChecked={p.slot === 'main'} /> {slotLabel(p.slot)}
+                    {p.kind === 'plaintext' ? ' (legacy plaintext)' : ''}
+                  </label>
+                ))}
+              </fieldset>
+            ) : passwords.length === 1 ? (
+              <input type="hidden" name="passwords" value={passwords[0]!.slot} />
+            ) : null}
+            <Field id="reset-reason" label="Reason (optional, kept in the audit trail)">
+              {(props) => <input {...props} name="reason" autoComplete="off" maxLength={500} defaultValue={resetState.status === 'error' ? one(resetState.values, 'reason') : ''} />}
+            </Field>
+            <SubmitButton pendingText="Resetting…" className="danger" pending={resetPending}>
+              Confirm password reset
+            </SubmitButton>
+          </details>
+        )}
       </form>
 
       <form action={disableAction} aria-label={disabled ? 'Enable user' : 'Disable user'} style={{ marginTop: 12 }}>
-        <input type="hidden" name="serverId" value={serverId} />
-        <input type="hidden" name="username" value={username} />
         <input type="hidden" name="disabled" value={disabled ? 'false' : 'true'} />
-        <FormMessage state={disableState} />
-        <SubmitButton pendingText={disabled ? 'Enabling…' : 'Disabling…'} className={disabled ? '' : 'danger'}>
-          {disabled ? 'Enable user' : 'Disable user'}
-        </SubmitButton>
+        {disableState.status === 'error' ? (
+          <ErrorSummary message={disableState.message} labelFor={(f) => fieldLabel(f)} trigger={disableState} signInHref={disableState.code === 'session-ended' ? '/signin' : undefined} />
+        ) : (
+          <FormMessage state={disableState} />
+        )}
+        {disabled ? (
+          <SubmitButton pendingText="Enabling…" className="" pending={disablePending}>
+            Enable user
+          </SubmitButton>
+        ) : (
+          <details>
+            <summary className="button danger">Disable user</summary>
+            <p className="muted">Every login of {username} is refused until the user is enabled again. Nothing else changes.</p>
+            <Field id="disable-reason" label="Reason (optional, kept in the audit trail)">
+              {(props) => <input {...props} name="reason" autoComplete="off" maxLength={500} defaultValue={disableState.status === 'error' ? one(disableState.values, 'reason') : ''} />}
+            </Field>
+            <SubmitButton pendingText="Disabling…" className="danger" pending={disablePending}>
+              Confirm disable
+            </SubmitButton>
+          </details>
+        )}
       </form>
 
       <h3>Test login</h3>
-      <form action={testAction} aria-label="Test login" noValidate>
-        <input type="hidden" name="serverId" value={serverId} />
-        <input type="hidden" name="username" value={username} />
+      <form action={testAction} onSubmit={onTest} aria-label="Test login" noValidate>
         <Field id="test-password" label="Password to test" errors={testErrors.password}>
           {(props) => <input {...props} name="password" type="password" autoComplete="off" />}
         </Field>
         <div className="row">
           <Field id="test-source-ip" label="Source IP (optional)" errors={testErrors.sourceIp}>
-            {(props) => <input {...props} name="sourceIp" autoComplete="off" />}
+            {(props) => <input {...props} name="sourceIp" autoComplete="off" defaultValue={testValues ? one(testValues, 'sourceIp') : undefined} />}
           </Field>
           <div className="field">
             <label htmlFor="test-protocol">Protocol</label>
-            <select id="test-protocol" name="protocol" defaultValue="SFTP">
+            <select id="test-protocol" name="protocol" defaultValue={testValues ? one(testValues, 'protocol') || 'SFTP' : 'SFTP'}>
               {protocols.map((p) => (
                 <option key={p}>{p}</option>
               ))}
@@ -71,7 +158,7 @@ export function HelpdeskPanel({ serverId, username, disabled, protocols }: Props
           </div>
         </div>
         <FormMessage state={testState.status === 'error' ? testState : { status: 'idle' }} />
-        <SubmitButton pendingText="Testing…" className="">
+        <SubmitButton pendingText="Testing…" className="" pending={testPending}>
           Test login
         </SubmitButton>
         <div aria-live="polite" role="status">
@@ -82,7 +169,10 @@ export function HelpdeskPanel({ serverId, username, disabled, protocols }: Props
                 <br />
                 Home: {result.homeDirectoryType === 'LOGICAL' ? result.homeDirectoryMappings.map((m) => `${m.Entry} → ${m.Target}`).join(', ') : (result.homeDirectory ?? '—')}
                 <br />
-                POSIX profile: {result.posixProfile ? `UID ${result.posixProfile.Uid}, GID ${result.posixProfile.Gid}${result.posixProfile.SecondaryGids?.length ? `, secondary ${result.posixProfile.SecondaryGids.join(', ')}` : ''}` : '—'}
+                POSIX profile:{' '}
+                {result.posixProfile
+                  ? `UID ${result.posixProfile.Uid}, GID ${result.posixProfile.Gid}${result.posixProfile.SecondaryGids?.length ? `, secondary ${result.posixProfile.SecondaryGids.join(', ')}` : ''}`
+                  : '—'}
               </div>
             ) : (
               <div className="alert error" data-testid="test-login-result">

@@ -7,29 +7,33 @@ import { NotFoundError } from '@/lib/console/errors';
 import { listFileSystems } from '@/lib/console/file-systems';
 import { load } from '@/lib/console/load';
 import { listTransferRoles } from '@/lib/console/roles';
+import { serverIdFromSegment, usernameFromSegment } from '@/lib/console/route-params';
 import { getServer } from '@/lib/console/servers';
-import { getUserForEdit } from '@/lib/console/users';
-import { UserForm } from '../user-form';
+import { cachedUser } from './cached-user';
 import { DeleteUser } from './delete-user';
+import { EditUserForm } from './edit-user-form';
 import { HelpdeskPanel } from './helpdesk-panel';
+import { UserWritesProvider } from './user-writes';
 
 type Props = { params: Promise<{ serverId: string; username: string }> };
 
 export async function generateMetadata({ params }: Props) {
   const { username } = await params;
-  return { title: decodeURIComponent(username) };
+  return { title: usernameFromSegment(username) ?? 'User not found' };
 }
 
 export default async function UserPage({ params }: Props) {
   const actor = await requirePageRole('helpdesk');
-  const { serverId, username: rawUsername } = await params;
-  const username = decodeURIComponent(rawUsername);
+  const segments = await params;
+  const serverId = serverIdFromSegment(segments.serverId);
+  const username = usernameFromSegment(segments.username);
+  if (!serverId || !username) notFound();
   const isAdmin = hasRole(actor.role, 'admin');
   const result = await load('this user', async () => {
     const server = await getServer(serverId);
     if (!server) return null;
     try {
-      const detail = await getUserForEdit(serverId, username);
+      const detail = await cachedUser(serverId, username);
       const [roles, fileSystems] = isAdmin ? await Promise.all([listTransferRoles(), server.domain === 'EFS' ? listFileSystems() : Promise.resolve([])]) : [[], []];
       return { server, detail, roles, fileSystems };
     } catch (err) {
@@ -38,57 +42,76 @@ export default async function UserPage({ params }: Props) {
     }
   });
   if (result.ok && !result.data) notFound();
-  if (!result.ok) return <LoadError message={result.message} />;
-  const { server, detail, roles, fileSystems } = result.data!;
-  const s = detail.summary;
+  // A failed load keeps the panels in place (same positions in the tree), so the result of an action
+  // that just ran (a one-time password included) stays on screen beside the notice.
+  const data = result.ok ? result.data! : null;
+  const s = data?.detail.summary ?? null;
   return (
     <>
       <p>
-        <Link href="/servers">Servers</Link> / <Link href={`/servers/${serverId}/users`}>{server.name ?? serverId}</Link> /
+        <Link href="/servers">Servers</Link> / <Link href={`/servers/${serverId}/users`}>{data?.server.name ?? serverId}</Link> /
       </p>
       <h1>
-        {username}{' '}
-        {s.disabled ? <span className="badge danger">Disabled</span> : null}
-        {s.expired ? <span className="badge danger">Expired</span> : null}
+        {username} {s?.disabled ? <span className="badge danger">Disabled</span> : null}
+        {s?.expired ? <span className="badge danger">Expired</span> : null}
       </h1>
-      <p className="muted">
-        Sign-in: {s.authMethods.join(' and ') || 'none'}
-        {s.passwordMode === 'plaintext' ? ' (legacy plaintext password)' : ''} · Last change{' '}
-        {detail.lastChangedAt ? <time dateTime={detail.lastChangedAt}>{detail.lastChangedAt.slice(0, 16).replace('T', ' ')} UTC</time> : '—'}
-      </p>
-      {s.problems.length ? <p className="alert warn">{s.problems.join(' ')}</p> : null}
-      <HelpdeskPanel serverId={serverId} username={username} disabled={s.disabled} protocols={server.protocols} />
-      {isAdmin ? (
-        <>
-          <h2>Edit</h2>
-          <UserForm
-            mode="edit"
-            serverId={serverId}
-            domain={server.domain}
-            protocols={server.protocols}
-            roles={roles.map((r) => ({ roleName: r.roleName, arn: r.arn }))}
-            fileSystems={fileSystems.map((fs) => ({ fileSystemId: fs.fileSystemId, name: fs.name }))}
-            initial={detail.form}
-            versionId={detail.versionId}
-          />
-          <DeleteUser serverId={serverId} username={username} />
-        </>
-      ) : (
-        <section className="card" aria-label="Details">
-          <dl>
-            <dt>Role</dt>
-            <dd>
-              <code>{s.role ?? '—'}</code>
-            </dd>
-            <dt>Home</dt>
-            <dd>{s.homeDirectoryType === 'LOGICAL' ? s.homeDirectoryMappings.map((m) => `${m.Entry} → ${m.Target}`).join(', ') : (s.homeDirectory ?? '—')}</dd>
-            <dt>POSIX profile</dt>
-            <dd>{s.posixProfile ? `UID ${s.posixProfile.Uid}, GID ${s.posixProfile.Gid}` : '—'}</dd>
-            <dt>SSH keys</dt>
-            <dd>{detail.publicKeys.length ? detail.publicKeys.map((k) => <div key={k.fingerprint}><code>{k.fingerprint}</code> {k.comment}</div>) : '—'}</dd>
-          </dl>
-        </section>
-      )}
+      {!result.ok ? <LoadError message={result.message} /> : null}
+      {s && data ? (
+        <p className="muted">
+          Sign-in: {s.authMethods.join(' and ') || 'none'}
+          {s.passwordMode === 'plaintext' ? ' (legacy plaintext password)' : ''} · Home: {s.homeDirectoryType === 'PATH' ? 'PATH' : s.homeDirectoryType === 'LOGICAL' ? 'LOGICAL' : 'none'} · Last change{' '}
+          {data.detail.lastChangedAt ? <time dateTime={data.detail.lastChangedAt}>{data.detail.lastChangedAt.slice(0, 16).replace('T', ' ')} UTC</time> : '—'}
+        </p>
+      ) : null}
+      {s?.problems.length ? <p className="alert warn">{s.problems.join(' ')}</p> : null}
+      <UserWritesProvider>
+        <HelpdeskPanel
+          serverId={serverId}
+          username={username}
+          facts={data && s ? { disabled: s.disabled, passwords: data.detail.passwords, protocols: data.server.protocols } : null}
+        />
+        {isAdmin ? (
+          <>
+            <h2>Edit</h2>
+            <EditUserForm
+              context={{
+                serverId,
+                domain: data?.server.domain ?? 'EFS',
+                protocols: data?.server.protocols ?? ['SFTP'],
+                roles: (data?.roles ?? []).map((r) => ({ roleName: r.roleName, arn: r.arn })),
+                fileSystems: (data?.fileSystems ?? []).map((fs) => ({ fileSystemId: fs.fileSystemId, name: fs.name })),
+              }}
+              username={username}
+              target={data && s ? { initial: data.detail.form, versionId: data.detail.versionId, hasPassword: s.passwordMode !== 'none', homeType: s.homeDirectoryType } : null}
+              reloadError={result.ok ? undefined : result.message}
+            />
+            <DeleteUser serverId={serverId} username={username} />
+          </>
+        ) : s && data ? (
+          <section className="card" aria-label="Details">
+            <dl>
+              <dt>Role</dt>
+              <dd>
+                <code>{s.role ?? '—'}</code>
+              </dd>
+              <dt>Home</dt>
+              <dd>{s.homeDirectoryType === 'LOGICAL' ? s.homeDirectoryMappings.map((m) => `${m.Entry} → ${m.Target}`).join(', ') : (s.homeDirectory ?? '—')}</dd>
+              <dt>POSIX profile</dt>
+              <dd>{s.posixProfile ? `UID ${s.posixProfile.Uid}, GID ${s.posixProfile.Gid}` : '—'}</dd>
+              <dt>SSH keys</dt>
+              <dd>
+                {data.detail.publicKeys.length
+                  ? data.detail.publicKeys.map((k) => (
+                      <div key={k.fingerprint}>
+                        <code>{k.fingerprint}</code> {k.comment}
+                      </div>
+                    ))
+                  : '—'}
+              </dd>
+            </dl>
+          </section>
+        ) : null}
+      </UserWritesProvider>
     </>
   );
 }

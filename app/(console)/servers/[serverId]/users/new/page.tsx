@@ -5,15 +5,17 @@ import { requirePageRole } from '@/lib/auth/session';
 import { listFileSystems } from '@/lib/console/file-systems';
 import { load } from '@/lib/console/load';
 import { listTransferRoles } from '@/lib/console/roles';
+import { serverIdFromSegment } from '@/lib/console/route-params';
 import { getServer } from '@/lib/console/servers';
 import { uidUsage } from '@/lib/console/users';
-import { UserForm } from '../user-form';
+import { CreateUserForm } from '../create-user-form';
 
 export const metadata = { title: 'Create user' };
 
 export default async function NewUserPage({ params }: { params: Promise<{ serverId: string }> }) {
   await requirePageRole('admin');
-  const { serverId } = await params;
+  const serverId = serverIdFromSegment((await params).serverId);
+  if (!serverId) notFound();
   const result = await load('what the form needs', async () => {
     const server = await getServer(serverId);
     if (!server) return null;
@@ -21,22 +23,30 @@ export default async function NewUserPage({ params }: { params: Promise<{ server
     return { server, roles, fileSystems, uids };
   });
   if (result.ok && !result.data) notFound();
-  if (!result.ok) return <LoadError message={result.message} />;
-  const { server, roles, fileSystems, uids } = result.data!;
-  if (!server.manageable) return <p className="alert warn">{server.readOnlyReason}</p>;
+  if (result.ok && !result.data!.server.manageable) return <p className="alert warn">{result.data!.server.readOnlyReason}</p>;
+  // A failed load (also the re-render right after a create) keeps the form in place, so a created
+  // user's one-time password stays on screen; the notice says what could not be loaded.
+  const loaded = result.ok ? result.data! : null;
+  const server = loaded?.server ?? { name: null, domain: 'EFS' as const, protocols: ['SFTP'] };
+  const roles = loaded?.roles ?? [];
+  const fileSystems = loaded?.fileSystems ?? [];
+  const uids = loaded?.uids ?? { nextUid: 2000 };
   return (
     <>
       <p>
         <Link href="/servers">Servers</Link> / <Link href={`/servers/${serverId}/users`}>{server.name ?? serverId}</Link> /
       </p>
       <h1>Create user</h1>
-      <UserForm
-        mode="create"
-        serverId={serverId}
-        domain={server.domain}
-        protocols={server.protocols}
-        roles={roles.map((r) => ({ roleName: r.roleName, arn: r.arn }))}
-        fileSystems={fileSystems.map((fs) => ({ fileSystemId: fs.fileSystemId, name: fs.name }))}
+      {!result.ok ? <LoadError message={result.message} /> : null}
+      <CreateUserForm
+        unavailable={!loaded}
+        context={{
+          serverId,
+          domain: server.domain,
+          protocols: server.protocols,
+          roles: roles.map((r) => ({ roleName: r.roleName, arn: r.arn })),
+          fileSystems: fileSystems.map((fs) => ({ fileSystemId: fs.fileSystemId, name: fs.name })),
+        }}
         initial={{
           username: '',
           password: { mode: 'generate', storage: 'hash' },

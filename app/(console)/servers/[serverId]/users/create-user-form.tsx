@@ -1,0 +1,55 @@
+'use client';
+
+import { useRef } from 'react';
+import Link from 'next/link';
+import { OneTimeSecret } from '@/components/one-time-secret';
+import { SubmitButton } from '@/components/submit-button';
+import { fieldLabel } from '@/lib/console/user-form-fields';
+import type { UserFormInput } from '@/lib/console/user-form';
+import { createUserAction, previewUserAction } from './actions';
+import { FormTop, PreviewPanel, UserFields, useUserForm, type FormContext } from './user-fields';
+
+export function CreateUserForm({ context, initial, unavailable = false }: { context: FormContext; initial: UserFormInput; unavailable?: boolean }) {
+  const formRef = useRef<HTMLFormElement>(null);
+  const user = useUserForm({
+    formRef, initial, action: createUserAction.bind(null, context.serverId), previewAction: previewUserAction.bind(null, context.serverId) });
+  const { state } = user;
+  const labelFor = (field: string) => fieldLabel(field, context.domain === 'EFS' ? 'File system' : 'Bucket');
+
+  if (state.status === 'success' && state.data?.username) {
+    const created = { ...state.data, username: state.data.username };
+    return (
+      <div className="card">
+        <p className="alert ok" role="status">
+          User <strong>{created.username}</strong> was created.
+        </p>
+        {state.notice ? <p className="alert warn">{state.notice}</p> : null}
+        {created.passwords?.main ? <OneTimeSecret label="Password" value={created.passwords.main} /> : null}
+        {(['SFTP', 'FTP', 'FTPS'] as const).map((p) => (created.passwords?.[p] ? <OneTimeSecret key={p} label={`${p} password`} value={created.passwords[p]!} /> : null))}
+        <p className="toolbar">
+          <Link className="button" href={`/servers/${context.serverId}/users/${encodeURIComponent(created.username)}`}>
+            Open {created.username}
+          </Link>
+          <Link className="button" href={`/servers/${context.serverId}/users`}>
+            Back to users
+          </Link>
+        </p>
+      </div>
+    );
+  }
+
+  if (unavailable && state.status === 'idle') return null;
+
+  return (
+    <div className="two-col">
+      <form ref={formRef} action={user.dispatch} onSubmit={user.onSubmit} noValidate aria-label="Create user">
+        <FormTop state={state} localRefusal={user.localRefusal} labelFor={labelFor} />
+        <UserFields mode="create" hasPassword={false} {...context} user={user} warnings={user.preview?.fieldWarnings ?? {}} />
+        <SubmitButton pendingText="Creating…" pending={user.pending}>
+          Create user
+        </SubmitButton>
+      </form>
+      <PreviewPanel preview={user.preview} pending={user.previewPending} />
+    </div>
+  );
+}

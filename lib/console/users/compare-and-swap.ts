@@ -1,0 +1,53 @@
+// Writes that never overwrite a change made since it was read.
+import 'server-only';
+import { randomUUID } from 'node:crypto';
+import { PutSecretValueCommand, TagResourceCommand, UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
+import type { PosixProfile } from '../../secret/contract';
+import { StaleVersionError } from '../errors';
+import { PENDING_STAGE, readCurrent, requireManageableServer, sm, TAG_MANAGED, TAG_UID, userSecretId } from './shared';
+
+/**
+ * Writes a new version only if AWSCURRENT is still `expectedVersionId`: the version is put under a
+ * staging label of its own, then AWSCURRENT moves to it with RemoveFromVersionId as the condition.
+ * If another edit got there first, the move fails and their change stays current.
+ */
+export async function writeIfCurrent(serverId: string, username: string, secretString: string, expectedVersionId: string): Promise<string> {
+  const SecretId = userSecretId(serverId, username);
+  const put = await sm().send(new PutSecretValueCommand({ SecretId, SecretString: secretString, ClientRequestToken: randomUUID(), VersionStages: [PENDING_STAGE] }));
+  try {
+    await sm().send(new UpdateSecretVersionStageCommand({ SecretId, VersionStage: 'AWSCURRENT', MoveToVersionId: put.VersionId, RemoveFromVersionId: expectedVersionId }));
+  } catch (err) {
+    if (err instanceof Error && err.name === 'InvalidParameterException') throw new StaleVersionError();
+    throw err;
+  }
+  return put.VersionId ?? '';
+}
+
+export async function tagUid(serverId: string, username: string, profile: PosixProfile | undefined): Promise<void> {
+  if (!profile) return;
+  await sm()
+    .send(new TagResourceCommand({ SecretId: userSecretId(serverId, username), Tags: [{ Key: TAG_UID, Value: String(profile.Uid) }, { Key: TAG_MANAGED, Value: 'true' }] }))
+    .catch(() => undefined); // The tag only speeds up UID suggestions; the secret is the truth.
+}
+
+/** Re-reads and retries when another edit lands in between: these changes touch one field only. */
+export async function patchUser(
+  serverId: string,
+  username: string,
+  patch: (secret: Record<string, unknown>) => void,
+  prepare?: (secret: Readonly<Record<string, unknown>>) => Promise<void>,
+): Promise<string> {
+  await requireManageableServer(serverId);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const current = await readCurrent(serverId, username);
+    const next: Record<string, unknown> = { ...current.secret };
+    await prepare?.(current.secret);
+    patch(next);
+    try {
+      return await writeIfCurrent(serverId, username, JSON.stringify(next), current.versionId);
+    } catch (err) {
+      if (!(err instanceof StaleVersionError) || attempt === 2) throw err;
+    }
+  }
+  throw new StaleVersionError();
+}

@@ -1,0 +1,104 @@
+// What saving a form would store and what the Lambda would answer, before anything is written.
+import 'server-only';
+import { paginateListSecrets } from '@aws-sdk/client-secrets-manager';
+import { decideLogin } from '../../idp/decide-login';
+import { parseSecretName, PROTOCOLS, serializeUserSecret, usernameSchema } from '../../secret/contract';
+import { arnAccount, looksLikePrivateKey, roleArnAccount } from '../contract-shims';
+import { secretPrefix } from '../servers';
+import { validateUserForm, type UserFormInput } from '../user-form';
+import { KEPT_PASSWORD_PLACEHOLDER, keyViews, PASSWORD_KEYS, requireManageableServer, sm, type PublicKeyView } from './shared';
+import { uidUsage } from './uid-usage';
+
+export type UserPreview = {
+  fieldErrors: Record<string, string[]>;
+  /** Every warning, in order. */
+  warnings: string[];
+  /** The same warnings keyed by the field they are about, to show beside it. */
+  fieldWarnings: Record<string, string[]>;
+  storedSecret: Record<string, unknown> | null;
+  lambdaAnswer: Record<string, unknown> | null;
+  publicKeys: PublicKeyView[];
+};
+
+/**
+ * What saving the form would store (passwords and hashes redacted) and the exact answer the Lambda
+ * would give to a successful login, computed by the same decision code the Lambda runs.
+ */
+export async function previewUser(serverId: string, form: UserFormInput, options: { editing?: string } = {}): Promise<UserPreview> {
+  const server = await requireManageableServer(serverId);
+  const warnings: string[] = [];
+  const fieldWarnings = new Map<string, string[]>();
+  const warn = (field: string | null, message: string) => {
+    warnings.push(message);
+    if (field) fieldWarnings.set(field, [...(fieldWarnings.get(field) ?? []), message]);
+  };
+  const placeholder = form.password.mode === 'none' ? {} : { PasswordHash: KEPT_PASSWORD_PLACEHOLDER };
+  const protocolOverrides = Object.fromEntries(PROTOCOLS.filter((p) => form.protocolPasswords[p]).map((p) => [p, { PasswordHash: KEPT_PASSWORD_PLACEHOLDER }]));
+  const validated = validateUserForm(form, server.domain, { ...placeholder, ...(Object.keys(protocolOverrides).length ? { ProtocolOverrides: protocolOverrides } : {}) });
+  // A pasted private key is never parsed, shown or echoed, not even as a fingerprint.
+  const keys = looksLikePrivateKey(form.publicKeys) ? [] : form.publicKeys.split('\n').map((l) => l.trim()).filter(Boolean);
+  const fieldErrors: Record<string, string[]> = validated.ok ? {} : validated.fieldErrors;
+  if (!options.editing) {
+    const name = usernameSchema.safeParse(form.username);
+    if (!name.success) fieldErrors.username = name.error.issues.map((i) => i.message);
+    else {
+      const alike = await namesDifferingInCase(serverId, name.data);
+      if (alike.length) warn('username', `${alike.join(', ')} already exists on this server; ${name.data} differs only in case, which partners and scripts easily confuse.`);
+    }
+  }
+  const uid = Number(form.uid);
+  if (String(form.uid).trim() !== '' && uid === 0) warn('uid', 'UID 0 is root on the file system: this user could read and change every file.');
+  if (String(form.uid).trim() !== '' && Number.isInteger(uid)) {
+    const { usedBy } = await uidUsage(serverId);
+    const others = (usedBy[String(uid)] ?? []).filter((u) => u !== (options.editing ?? form.username));
+    if (others.length) warn('uid', `UID ${uid} is already used by ${others.join(', ')} on this server: they would share file ownership.`);
+  }
+  const roleAccount = roleArnAccount(form.role);
+  const serverAccount = arnAccount(server.arn);
+  if (roleAccount && serverAccount && roleAccount !== serverAccount) {
+    warn('role', `This role is in account ${roleAccount}, the server in account ${serverAccount}: logins fail unless the role trusts Transfer in the server’s account.`);
+  }
+  if (form.disabled) warn('disabled', 'The user is disabled: every login will be refused.');
+  const expires = form.expiresAt.trim() ? new Date(form.expiresAt).getTime() : NaN;
+  if (!Number.isNaN(expires) && expires <= Date.now()) warn('expiresAt', 'The expiry is in the past: every login will be refused.');
+  const done = (rest: Pick<UserPreview, 'storedSecret' | 'lambdaAnswer'>): UserPreview => ({ fieldErrors, warnings, fieldWarnings: Object.fromEntries(fieldWarnings), publicKeys: keyViews(keys), ...rest });
+  if (!validated.ok) return done({ storedSecret: null, lambdaAnswer: null });
+  const stored = JSON.parse(serializeUserSecret(validated.input)) as Record<string, unknown>;
+  const previewPassword = 'preview-only-password';
+  const forDecision = { ...stored };
+  if (form.password.mode !== 'none') forDecision.Password = previewPassword;
+  delete forDecision.PasswordHash;
+  delete forDecision.Disabled;
+  delete forDecision.ExpiresAt;
+  const decision = await decideLogin(
+    { username: form.username || options.editing || 'preview', password: form.password.mode === 'none' ? '' : previewPassword, protocol: 'SFTP', serverId, sourceIp: null },
+    JSON.stringify({ ...forDecision, AcceptedIpNetwork: undefined }),
+  );
+  const redacted = Object.fromEntries(
+    Object.entries(stored).map(([key, value]) => [key, PASSWORD_KEYS.has(key) ? (key.endsWith('Hash') ? '<argon2id hash, made on save>' : '<generated on save, shown once>') : value]),
+  );
+  if (form.password.mode === 'keep') redacted.PasswordHash = '<unchanged>';
+  return done({ storedSecret: redacted, lambdaAnswer: decision.response });
+}
+
+/**
+ * Existing users whose name equals `username` but for case. ListSecrets' name filter is a
+ * case-sensitive prefix, so the search asks for every case of the first three characters (at most
+ * eight prefixes, within the filter's ten values) and compares the rest here, reading a bounded
+ * number of pages.
+ */
+async function namesDifferingInCase(serverId: string, username: string): Promise<string[]> {
+  let prefixes = [''];
+  for (const char of username.slice(0, 3)) prefixes = prefixes.flatMap((p) => [...new Set([p + char.toLowerCase(), p + char.toUpperCase()])]);
+  const base = `${secretPrefix()}${serverId}/`;
+  const found: string[] = [];
+  let pages = 0;
+  for await (const page of paginateListSecrets({ client: sm(), pageSize: 100 }, { Filters: [{ Key: 'name', Values: prefixes.map((p) => base + p) }] })) {
+    for (const entry of page.SecretList ?? []) {
+      const name = entry.Name ? parseSecretName(entry.Name, secretPrefix())?.username : undefined;
+      if (name !== undefined && name !== username && name.toLowerCase() === username.toLowerCase()) found.push(name);
+    }
+    if (++pages >= 5) break;
+  }
+  return found;
+}
