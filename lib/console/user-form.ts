@@ -1,7 +1,7 @@
 // The create/edit form's payload, and its translation to the secret contract. The form never
 // writes JSON by hand: mappings, POSIX profile and lists are built here from plain fields.
 import { z } from 'zod';
-import { looksLikePrivateKey, PRIVATE_KEY_MESSAGE } from './contract-shims';
+import { looksLikePrivateKey, PRIVATE_KEY_MESSAGE } from './browser-checks';
 import { userFormFromValues } from './user-form-fields';
 import {
   makeUserSecretInputSchema,

@@ -79,7 +79,7 @@ async function expectRefused(cookie: string) {
   present(cookie);
   expect(await getActor()).toBeNull();
   expect(await pageRedirect()).toContain('/signin');
-  expect(await adminAction({ status: 'idle' }, form())).toEqual({ status: 'error', message: 'Your session has ended. Sign in again.' });
+  expect(await adminAction({ status: 'idle' }, form())).toMatchObject({ status: 'error', code: 'session-ended', message: 'Your session has ended. Sign in again.' });
   const answer = await sessionEndpoint(cookie);
   expect(answer.body).toBeNull();
   // The cookie is cleared, not renewed.

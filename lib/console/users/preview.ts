@@ -2,8 +2,8 @@
 import 'server-only';
 import { paginateListSecrets } from '@aws-sdk/client-secrets-manager';
 import { decideLogin } from '../../idp/decide-login';
-import { parseSecretName, PROTOCOLS, serializeUserSecret, usernameSchema } from '../../secret/contract';
-import { arnAccount, looksLikePrivateKey, roleArnAccount } from '../contract-shims';
+import { parseSecretName, PROTOCOLS, roleArnAccount, serializeUserSecret, usernameSchema } from '../../secret/contract';
+import { arnAccount, looksLikePrivateKey } from '../browser-checks';
 import { secretPrefix } from '../servers';
 import { validateUserForm, type UserFormInput } from '../user-form';
 import { KEPT_PASSWORD_PLACEHOLDER, keyViews, PASSWORD_KEYS, requireManageableServer, sm, type PublicKeyView } from './shared';

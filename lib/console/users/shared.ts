@@ -6,7 +6,7 @@ import { aws } from '../../aws/clients';
 import {
   PROTOCOLS,
   SECRET_KEYS,
-  USERNAME_PATTERN,
+  isValidUsername,
   parseStoredSecret,
   secretName,
   type StoredUserSecret,
@@ -43,7 +43,7 @@ export const sm = () => aws().secretsManager;
 export const userSecretId = (serverId: string, username: string) => secretName(serverId, username, secretPrefix());
 
 export function assertUsername(username: string): void {
-  if (!USERNAME_PATTERN.test(username) || username.includes('..')) throw new ConsoleError('That is not a valid user name.');
+  if (!isValidUsername(username)) throw new ConsoleError('That is not a valid user name.');
 }
 
 export async function requireManageableServer(serverId: string): Promise<ServerSummary> {

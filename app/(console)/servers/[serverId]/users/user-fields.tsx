@@ -6,7 +6,7 @@ import { useActionState, useEffect, useState, useSyncExternalStore, useTransitio
 import { ErrorSummary } from '@/components/error-summary';
 import { Field } from '@/components/field';
 import type { ActionState } from '@/lib/auth/authed-action';
-import { looksLikePrivateKey, PRIVATE_KEY_MESSAGE } from '@/lib/console/contract-shims';
+import { looksLikePrivateKey, PRIVATE_KEY_MESSAGE } from '@/lib/console/browser-checks';
 import { FIELD, fieldLabel, mappingField, sentence, userFormFromValues, utcInputValue, type FormValues } from '@/lib/console/user-form-fields';
 import type { GeneratedPasswords, UserFormInput } from '@/lib/console/user-form';
 import type { UserPreview } from '@/lib/console/users';
