@@ -6,7 +6,7 @@ import path from 'node:path';
 export const repoRoot = path.resolve(import.meta.dirname, '..');
 export const nextBin = path.join(repoRoot, 'node_modules/next/dist/bin/next');
 
-const bundledSources = ['app', 'components', 'lib', 'proxy.ts', 'next.config.js', 'package-lock.json', 'tsconfig.json'];
+const bundledSources = ['app', 'components', 'lib', 'proxy.ts', 'next.config.ts', 'package-lock.json', 'tsconfig.json'];
 
 function newestMtime(entry: string): number {
   const full = path.join(repoRoot, entry);

@@ -1,5 +1,5 @@
 // The security headers of every console response. The proxy (proxy.ts) sets all of them with a
-// fresh script nonce per request; next.config.js sets the static ones on what the proxy skips.
+// fresh script nonce per request; next.config.ts sets the static ones on what the proxy skips.
 
 /** Headers that never change with the request. */
 export const STATIC_SECURITY_HEADERS: ReadonlyArray<{ key: string; value: string }> = [
@@ -16,6 +16,9 @@ export const STATIC_SECURITY_HEADERS: ReadonlyArray<{ key: string; value: string
   { key: 'Cross-Origin-Opener-Policy', value: 'same-origin' },
   { key: 'Cross-Origin-Resource-Policy', value: 'same-origin' },
 ];
+
+/** Static files carry no script; a document that slipped past the proxy still cannot be framed. */
+export const STATIC_FILES_CSP = { key: 'Content-Security-Policy', value: "frame-ancestors 'none'; object-src 'none'; base-uri 'self'" };
 
 export const HSTS = { key: 'Strict-Transport-Security', value: 'max-age=63072000; includeSubDomains' };
 
