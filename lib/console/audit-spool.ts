@@ -4,7 +4,7 @@
 // processes never send the same one, and a claim abandoned by a crash is released after a while.
 import 'server-only';
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 
 export const auditSpoolDir = () => process.env.AUDIT_SPOOL_DIR ?? path.join(process.env.LOCAL_AWS_DATA ?? '.local-aws', 'audit-spool');
@@ -58,8 +58,14 @@ export async function drainSpool(send: (body: string) => Promise<void>): Promise
   return { sent, left: 0 };
 }
 
+/** A claim held past the timeout was a sender that crashed; a temporary file that old, a crashed spooler's. */
 async function releaseAbandonedClaims(dir: string, names: string[]): Promise<void> {
   for (const name of names) {
+    if (name.endsWith('.tmp')) {
+      const info = await stat(path.join(dir, name)).catch(() => null);
+      if (info && Date.now() - info.mtimeMs > CLAIM_TIMEOUT_MS) await unlink(path.join(dir, name)).catch(() => undefined);
+      continue;
+    }
     const match = /^(.*\.json)\.claim-(\d+)-[0-9a-f-]+$/.exec(name);
     if (match && Date.now() - Number(match[2]) > CLAIM_TIMEOUT_MS) await rename(path.join(dir, name), path.join(dir, match[1]!)).catch(() => undefined);
   }
