@@ -105,9 +105,9 @@ export const setUserDisabledAction = authedAction(
     revalidatePath(userPath(input.serverId, input.username));
     return {
       status: 'success',
-      message: `${input.username} is now ${input.disabled ? 'disabled: every login is refused' : 'enabled'}.`,
+      // The help-desk panel shows the message only, so a queued audit record is said in it.
+      message: [`${input.username} is now ${input.disabled ? 'disabled: every login is refused' : 'enabled'}.`, ...notices].join(' '),
       data: { disabled: input.disabled, versionId },
-      ...notice(notices),
     };
   },
   { bound: ['serverId', 'username'] },
