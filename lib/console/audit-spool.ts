@@ -36,7 +36,7 @@ export async function drainSpool(send: (body: string) => Promise<void>): Promise
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { sent: 0, left: 0 };
     throw err;
   }
-  await releaseAbandonedClaims(dir, names);
+  if (await releaseAbandonedClaims(dir, names)) names = await readdir(dir);
   const waiting = names.filter((n) => n.endsWith('.json')).sort();
   let sent = 0;
   for (const [index, name] of waiting.entries()) {
@@ -59,7 +59,8 @@ export async function drainSpool(send: (body: string) => Promise<void>): Promise
 }
 
 /** A claim held past the timeout was a sender that crashed; a temporary file that old, a crashed spooler's. */
-async function releaseAbandonedClaims(dir: string, names: string[]): Promise<void> {
+async function releaseAbandonedClaims(dir: string, names: string[]): Promise<boolean> {
+  let released = false;
   for (const name of names) {
     if (name.endsWith('.tmp')) {
       const info = await stat(path.join(dir, name)).catch(() => null);
@@ -67,8 +68,11 @@ async function releaseAbandonedClaims(dir: string, names: string[]): Promise<voi
       continue;
     }
     const match = /^(.*\.json)\.claim-(\d+)-[0-9a-f-]+$/.exec(name);
-    if (match && Date.now() - Number(match[2]) > CLAIM_TIMEOUT_MS) await rename(path.join(dir, name), path.join(dir, match[1]!)).catch(() => undefined);
+    if (match && Date.now() - Number(match[2]) > CLAIM_TIMEOUT_MS) {
+      released = (await rename(path.join(dir, name), path.join(dir, match[1]!)).then(() => true, () => false)) || released;
+    }
   }
+  return released;
 }
 
 export async function spooledCount(): Promise<number> {
