@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { AwsError } from './errors';
-import { parseFaults, pickFault, type FaultSpec } from './faults';
+import { parseFaults, pickFault, type FaultKind, type FaultSpec } from './faults';
 import { seedDemoData } from './seed';
 import { handleEfs } from './services/efs';
 import { handleIam, iamErrorXml } from './services/iam';
@@ -168,18 +168,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         const service = JSON_SERVICES.get(prefix);
         const operation = service?.operations.get(operationName);
         if (!service || !operation) throw new AwsError('UnknownOperationException', `The local stack does not implement ${target}.`);
-        await applyFault(operationName, service.throttle, service.serverError);
+        const fault = await applyFault(operationName, service.throttle, service.serverError);
         const input = parseJsonInput(body);
         const output = await operation.handler(input, ctx);
         if (operation.mutates) await store.commit();
+        failAfterApplying(fault, res, service.serverError);
         log({ source: 'aws', operation: target, status: 200 });
         send(res, 200, 'application/x-amz-json-1.1', JSON.stringify(output ?? {}), { 'x-amzn-RequestId': requestId });
         return;
       }
       if (protocol === 'rest') {
         const operationName = pathname.endsWith('/access-points') ? 'DescribeAccessPoints' : 'DescribeFileSystems';
-        await applyFault(operationName, 'ThrottlingException', 'InternalServerError');
+        const fault = await applyFault(operationName, 'ThrottlingException', 'InternalServerError');
         const out = handleEfs(store, region, { method: req.method ?? 'GET', path: pathname, query });
+        failAfterApplying(fault, res, 'InternalServerError');
         log({ source: 'aws', operation: `efs.${operationName}`, status: out.status });
         send(res, out.status, 'application/json', JSON.stringify(out.body), { 'x-amzn-RequestId': requestId });
         return;
@@ -187,8 +189,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       if (req.method === 'POST' && /(?:^|&)Action=/.test(body)) {
         protocol = 'query';
         const params = new URLSearchParams(body);
-        await applyFault(params.get('Action') ?? '', 'Throttling', 'ServiceFailure');
+        const fault = await applyFault(params.get('Action') ?? '', 'Throttling', 'ServiceFailure');
         const xml = handleIam(store, params, requestId);
+        failAfterApplying(fault, res, 'ServiceFailure');
         log({ source: 'aws', operation: `iam.${params.get('Action')}`, status: 200 });
         send(res, 200, 'text/xml', xml, { 'x-amzn-RequestId': requestId });
         return;
@@ -206,11 +209,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
   }
 
-  async function applyFault(operation: string, throttleCode: string, serverErrorCode: string): Promise<void> {
+  async function applyFault(operation: string, throttleCode: string, serverErrorCode: string): Promise<FaultKind> {
     const fault = pickFault(faults, operation);
     if (fault.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
     if (fault.kind === 'throttle') throw new AwsError(throttleCode, 'Rate exceeded', 400);
     if (fault.kind === 'error') throw new AwsError(serverErrorCode, 'The local stack injected a service error (LOCAL_AWS_FAULTS).', 500);
+    return fault.kind;
+  }
+
+  /** The ambiguous faults, once the operation is applied and committed: a 500, or no answer at all. */
+  function failAfterApplying(kind: FaultKind, res: ServerResponse, serverErrorCode: string): void {
+    if (kind === 'after') throw new AwsError(serverErrorCode, 'The local stack injected a service error after applying the request (LOCAL_AWS_FAULTS).', 500);
+    if (kind === 'drop') {
+      res.destroy();
+      throw new AwsError(serverErrorCode, 'The local stack dropped the connection after applying the request (LOCAL_AWS_FAULTS).', 500);
+    }
   }
 
   if (isNew && options.seed !== false) await seedDemoData(store, baseContext(store.homeRegion));

@@ -24,6 +24,17 @@ export class NotFoundError extends ConsoleError {
   }
 }
 
+/**
+ * AWS failed to answer a change and reading back what is stored failed too: the change may or may
+ * not have landed, so the message never says "nothing was changed".
+ */
+export class OutcomeUnknownError extends ConsoleError {
+  constructor(what: string) {
+    super(`AWS did not confirm ${what}, and reading it back failed too, so it may or may not have been saved. Reload the page to see what is stored before trying again.`);
+    this.name = 'OutcomeUnknownError';
+  }
+}
+
 const THROTTLING = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'LimitExceededException']);
 const OUTAGE = new Set(['InternalServiceError', 'InternalFailure', 'InternalServerError', 'ServiceUnavailableException', 'ServiceUnavailable', 'ServiceFailure']);
 

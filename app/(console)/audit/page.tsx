@@ -1,35 +1,73 @@
 import Link from 'next/link';
 import { LoadError } from '@/components/load-error';
 import { requirePageRole } from '@/lib/auth/session';
-import { listAudit } from '@/lib/console/audit';
+import { AUDIT_ACTIONS, listAudit, type AuditRecord } from '@/lib/console/audit';
 import { load } from '@/lib/console/load';
 
 export const metadata = { title: 'Audit trail' };
 
-type Search = { serverId?: string; username?: string; actor?: string; action?: string; from?: string; to?: string; before?: string };
+const TEXT_FILTERS = [
+  { key: 'q', label: 'Search' },
+  { key: 'actor', label: 'Changed by' },
+  { key: 'username', label: 'User' },
+  { key: 'server', label: 'Server (name or id)' },
+] as const;
+
+type SearchKey = (typeof TEXT_FILTERS)[number]['key'] | 'serverId' | 'action' | 'from' | 'to' | 'before';
+type Search = Partial<Record<SearchKey, string | string[]>>;
+
+const single = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value)?.slice(0, 200);
+
+function Details({ record }: { record: AuditRecord }) {
+  const reason = typeof record.details?.reason === 'string' ? record.details.reason : null;
+  const other = Object.entries(record.details ?? {}).filter(([key]) => key !== 'reason' && key !== 'changed');
+  return (
+    <>
+      {reason ? (
+        <p>
+          Reason: <q>{reason}</q>
+        </p>
+      ) : null}
+      {record.changes?.length ? (
+        <ul aria-label="Changes">
+          {record.changes.map((change) => (
+            <li key={change.field}>
+              {change.field}: {change.from ?? '(none)'} → {change.to ?? '(none)'}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {other.length ? <p className="muted">{other.map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`).join('; ')}</p> : null}
+    </>
+  );
+}
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Search> }) {
   await requirePageRole('helpdesk');
-  const search = await searchParams;
+  const raw = await searchParams;
+  const search = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, single(v)])) as Partial<Record<SearchKey, string>>;
   const date = (value?: string) => (value && !Number.isNaN(Date.parse(value)) ? new Date(value) : undefined);
+  // "To" is a whole day: records up to the end of it.
+  const to = date(search.before) ? new Date(date(search.before)!.getTime() - 1) : date(search.to) ? new Date(date(search.to)!.getTime() + 86_400_000 - 1) : undefined;
+  const action = AUDIT_ACTIONS.find((a) => a === search.action);
   const result = await load('the audit trail', () =>
-    listAudit({ serverId: search.serverId, username: search.username, actor: search.actor, action: search.action, from: date(search.from), to: date(search.before) ? new Date(date(search.before)!.getTime() - 1) : date(search.to) }),
+    listAudit({ text: search.q, actor: search.actor, username: search.username, server: search.server ?? search.serverId, action, from: date(search.from), to }),
   );
   return (
     <>
       <h1>Audit trail</h1>
       <form className="toolbar" method="get" role="search" aria-label="Filter the audit trail">
-        {(['serverId', 'username', 'actor'] as const).map((key) => (
+        {TEXT_FILTERS.map(({ key, label }) => (
           <div className="field" key={key}>
-            <label htmlFor={`audit-${key}`}>{key === 'serverId' ? 'Server' : key === 'username' ? 'User' : 'Changed by'}</label>
-            <input id={`audit-${key}`} name={key} defaultValue={search[key] ?? ''} />
+            <label htmlFor={`audit-${key}`}>{label}</label>
+            <input id={`audit-${key}`} name={key} type="search" defaultValue={key === 'server' ? (search.server ?? search.serverId ?? '') : (search[key] ?? '')} />
           </div>
         ))}
         <div className="field">
           <label htmlFor="audit-action">Action</label>
-          <select id="audit-action" name="action" defaultValue={search.action ?? ''}>
+          <select id="audit-action" name="action" defaultValue={action ?? ''}>
             <option value="">Any</option>
-            {['user.create', 'user.update', 'user.reset-password', 'user.disable', 'user.enable', 'user.delete', 'user.restore', 'user.test-login'].map((a) => (
+            {AUDIT_ACTIONS.map((a) => (
               <option key={a} value={a}>
                 {a}
               </option>
@@ -46,6 +84,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         </div>
         <button type="submit">Filter</button>
       </form>
+      <p className="muted">Search, user, changed by and server match any part of the value, ignoring case; server matches its name or its id.</p>
+      {result.ok && result.data.queued > 0 ? (
+        <p className="alert warn" role="status">
+          {result.data.queued} audit {result.data.queued === 1 ? 'record is' : 'records are'} queued on the console server and not yet in CloudWatch Logs; they are written automatically.
+        </p>
+      ) : null}
       {!result.ok ? (
         <LoadError message={result.message} />
       ) : result.data.records.length === 0 ? (
@@ -64,7 +108,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </thead>
           <tbody>
             {result.data.records.map((record, index) => (
-              <tr key={`${record.time}-${index}`}>
+              <tr key={record.id ?? `${record.time}-${index}`}>
                 <td>
                   <time dateTime={record.time}>{record.time.replace('T', ' ').slice(0, 19)} UTC</time>
                 </td>
@@ -76,7 +120,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                   <code>{record.serverId}</code>
                 </td>
                 <td>{record.username}</td>
-                <td className="muted">{record.details ? Object.entries(record.details).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`).join('; ') : ''}</td>
+                <td>
+                  <Details record={record} />
+                </td>
               </tr>
             ))}
           </tbody>
@@ -84,7 +130,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       )}
       {result.ok && result.data.olderThan ? (
         <nav className="pager" aria-label="Pages">
-          <Link href={`?${new URLSearchParams({ ...Object.fromEntries(Object.entries(search).filter(([k, v]) => k !== 'before' && v)), before: result.data.olderThan }).toString()}`}>Older records</Link>
+          <Link href={`?${new URLSearchParams({ ...Object.fromEntries(Object.entries(search).filter(([k, v]) => k !== 'before' && v) as [string, string][]), before: result.data.olderThan }).toString()}`}>
+            Older records
+          </Link>
         </nav>
       ) : null}
     </>

@@ -4,23 +4,37 @@ import { randomUUID } from 'node:crypto';
 import { PutSecretValueCommand, TagResourceCommand, UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
 import type { PosixProfile } from '../../secret/contract';
 import { StaleVersionError } from '../errors';
+import { dropPendingStage, mayHaveLanded, readBack } from './read-back';
 import { PENDING_STAGE, readCurrent, requireManageableServer, sm, TAG_MANAGED, TAG_UID, userSecretId } from './shared';
 
 /**
  * Writes a new version only if AWSCURRENT is still `expectedVersionId`: the version is put under a
  * staging label of its own, then AWSCURRENT moves to it with RemoveFromVersionId as the condition.
  * If another edit got there first, the move fails and their change stays current.
+ * A failure AWS may have applied first is settled by reading back (see read-back.ts): the version
+ * id is our ClientRequestToken, so whether it landed and whether it is current can be told apart
+ * from a real conflict. A version that did not become current loses its private stage.
  */
 export async function writeIfCurrent(serverId: string, username: string, secretString: string, expectedVersionId: string): Promise<string> {
   const SecretId = userSecretId(serverId, username);
-  const put = await sm().send(new PutSecretValueCommand({ SecretId, SecretString: secretString, ClientRequestToken: randomUUID(), VersionStages: [PENDING_STAGE] }));
+  const versionId = randomUUID();
   try {
-    await sm().send(new UpdateSecretVersionStageCommand({ SecretId, VersionStage: 'AWSCURRENT', MoveToVersionId: put.VersionId, RemoveFromVersionId: expectedVersionId }));
+    await sm().send(new PutSecretValueCommand({ SecretId, SecretString: secretString, ClientRequestToken: versionId, VersionStages: [PENDING_STAGE] }));
   } catch (err) {
-    if (err instanceof Error && err.name === 'InvalidParameterException') throw new StaleVersionError();
+    if (!mayHaveLanded(err)) throw err;
+    const stored = await readBack(SecretId, `the change to ${username}`);
+    if (!stored.exists || !stored.versionIds.has(versionId)) throw err;
+  }
+  try {
+    await sm().send(new UpdateSecretVersionStageCommand({ SecretId, VersionStage: 'AWSCURRENT', MoveToVersionId: versionId, RemoveFromVersionId: expectedVersionId }));
+  } catch (err) {
+    const stored = await readBack(SecretId, `the change to ${username}`);
+    if (stored.exists && stored.currentVersionId === versionId) return versionId;
+    await dropPendingStage(SecretId, versionId);
+    if (stored.exists && stored.currentVersionId !== expectedVersionId) throw new StaleVersionError();
     throw err;
   }
-  return put.VersionId ?? '';
+  return versionId;
 }
 
 export async function tagUid(serverId: string, username: string, profile: PosixProfile | undefined): Promise<void> {

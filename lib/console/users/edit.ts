@@ -3,8 +3,9 @@
 import 'server-only';
 import type { Actor } from '../../auth/roles';
 import { PROTOCOLS, serializeUserSecret, storedSecretToInput, summarizeStoredSecret, type StoredUserSecret, type UserSecretInput } from '../../secret/contract';
-import { recordAudit } from '../audit';
-import { ConsoleError, StaleVersionError } from '../errors';
+import { auditNotice, recordAudit } from '../audit';
+import { auditChanges } from '../audit-changes';
+import { ConsoleError, OutcomeUnknownError, StaleVersionError } from '../errors';
 import { formHomeDirectory, formMappings, validateUserForm, type GeneratedPasswords, type UserFormInput } from '../user-form';
 import { tagUid, writeIfCurrent } from './compare-and-swap';
 import { passwordsFor } from './passwords';
@@ -108,29 +109,54 @@ function changedKeys(before: StoredUserSecret, after: StoredUserSecret): string[
   return [...keys].filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key])).sort();
 }
 
-export async function updateUser(
-  serverId: string,
-  username: string,
-  form: UserFormInput,
-  expectedVersionId: string,
-  actor: Actor,
-): Promise<{ versionId: string; passwords: GeneratedPasswords; changed: boolean }> {
+export type UpdateResult = {
+  versionId: string;
+  passwords: GeneratedPasswords;
+  changed: boolean;
+  /** 'unconfirmed': AWS did not confirm and reading back failed; the passwords are shown in case it landed. */
+  outcome: 'saved' | 'unchanged' | 'unconfirmed';
+  /** Sentences to show beside the result (a queued audit record, an unconfirmed save). */
+  notices: string[];
+};
+
+export const UNCONFIRMED_SAVE =
+  'AWS did not confirm this save and reading the user back failed, so it may or may not be stored. Any password shown is the new one if it was; reload the page to see what is stored before saving again.';
+
+export async function updateUser(serverId: string, username: string, form: UserFormInput, expectedVersionId: string, actor: Actor): Promise<UpdateResult> {
   const server = await requireManageableServer(serverId);
   const current = await readCurrent(serverId, username);
   if (current.versionId !== expectedVersionId) throw new StaleVersionError();
   const opened = inputToForm(username, storedSecretToInput(current.secret), summarizeStoredSecret(current.secret));
   const parts = changedParts(opened, form);
-  if (parts.size === 0) return { versionId: current.versionId, passwords: {}, changed: false };
+  const unchanged: UpdateResult = { versionId: current.versionId, passwords: {}, changed: false, outcome: 'unchanged', notices: [] };
+  if (parts.size === 0) return unchanged;
   const { shown, stored } = await passwordsFor(form, current.secret);
   const validated = validateUserForm(form, server.domain, stored);
   if (!validated.ok) throw new ConsoleError('Some fields need attention. Nothing was saved.', validated.fieldErrors);
   const next = applyChanges(current.secret, validated.input, parts, form);
-  if (JSON.stringify(next) === JSON.stringify(current.secret)) return { versionId: current.versionId, passwords: {}, changed: false };
-  const versionId = await writeIfCurrent(serverId, username, JSON.stringify(next), expectedVersionId);
-  if (parts.has('posixProfile')) await tagUid(serverId, username, validated.input.PosixProfile);
-  await recordAudit(actor, 'user.update', serverId, username, {
-    changed: changedKeys(current.secret, next),
-    ...(shown.main ? { passwordReset: true } : {}),
-  });
-  return { versionId, passwords: shown, changed: true };
+  if (JSON.stringify(next) === JSON.stringify(current.secret)) return unchanged;
+  let versionId: string;
+  let outcome: UpdateResult['outcome'] = 'saved';
+  try {
+    versionId = await writeIfCurrent(serverId, username, JSON.stringify(next), expectedVersionId);
+  } catch (err) {
+    // A generated password that may be stored is never dropped: the admin sees it with the doubt stated.
+    if (!(err instanceof OutcomeUnknownError) || Object.keys(shown).length === 0) throw err;
+    versionId = expectedVersionId;
+    outcome = 'unconfirmed';
+  }
+  if (outcome === 'saved' && parts.has('posixProfile')) await tagUid(serverId, username, validated.input.PosixProfile);
+  const audit = await recordAudit(
+    actor,
+    'user.update',
+    serverId,
+    username,
+    {
+      changed: changedKeys(current.secret, next),
+      ...(shown.main ? { passwordReset: true } : {}),
+      ...(outcome === 'unconfirmed' ? { unconfirmed: true } : {}),
+    },
+    auditChanges(current.secret, next),
+  );
+  return { versionId, passwords: shown, changed: true, outcome, notices: [...(outcome === 'unconfirmed' ? [UNCONFIRMED_SAVE] : []), ...auditNotice(audit)] };
 }

@@ -3,10 +3,10 @@
 export { TAG_MANAGED, TAG_PENDING_DELETION, TAG_UID, USERS_PAGE_SIZE, requireManageableServer, type PublicKeyView } from './shared';
 export { listUsers, type PendingDeletionRow, type UserRow } from './list';
 export { getUserForEdit, type UserDetail } from './read';
-export { createUser } from './create';
-export { updateUser } from './edit';
+export { createUser, type CreateResult } from './create';
+export { updateUser, type UpdateResult } from './edit';
 export { existingPasswords, resetPassword, RESETTABLE_PASSWORDS, slotLabel, type ExistingPassword, type PasswordSlot } from './passwords';
-export { deleteUser, restoreUser, setUserDisabled } from './access';
+export { changeUserDisabled, deleteUser, restoreUser, setUserDisabled } from './access';
 export { testLogin, type TestLoginResult } from './test-login';
 export { uidUsage } from './uid-usage';
 export { previewUser, type UserPreview } from './preview';

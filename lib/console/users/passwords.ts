@@ -3,10 +3,10 @@ import 'server-only';
 import { PROTOCOLS, summarizeStoredSecret, type StoredUserSecret, type UserSecretInput } from '../../secret/contract';
 import { generatePassword, hashPassword } from '../../secret/password';
 import type { Actor } from '../../auth/roles';
-import { recordAudit } from '../audit';
+import { auditNotice, recordAudit } from '../audit';
 import type { GeneratedPasswords, UserFormInput } from '../user-form';
 import { patchUser } from './compare-and-swap';
-import { ConsoleError } from '../errors';
+import { ConsoleError, OutcomeUnknownError } from '../errors';
 import { KEPT_PASSWORD_PLACEHOLDER } from './shared';
 
 /** Generates the passwords a form asks for, returning the values to show once and what to store. */
@@ -66,10 +66,19 @@ export async function resetPassword(
   username: string,
   actor: Actor,
   options: { passwords?: readonly PasswordSlot[]; reason?: string } = {},
-): Promise<{ password: string; passwords: Partial<Record<PasswordSlot, string>>; kinds: ExistingPassword[]; message: string; versionId: string }> {
+): Promise<{
+  password: string;
+  passwords: Partial<Record<PasswordSlot, string>>;
+  kinds: ExistingPassword[];
+  message: string;
+  versionId: string;
+  outcome: 'saved' | 'unconfirmed';
+  notices: string[];
+}> {
   const shown = new Map<PasswordSlot, string>();
   const hashes = new Map<PasswordSlot, string>();
   let reset: ExistingPassword[] = [];
+  let outcome = 'saved' as 'saved' | 'unconfirmed';
   const versionId = await patchUser(
     serverId,
     username,
@@ -106,11 +115,17 @@ export async function resetPassword(
         if (kind === 'hash' && !hashes.has(slot)) hashes.set(slot, await hashPassword(shown.get(slot)!));
       }
     },
-  );
-  await recordAudit(actor, 'user.reset-password', serverId, username, {
+  ).catch((err: unknown) => {
+    // The reset may be stored: its password is shown rather than lost, with the doubt stated.
+    if (!(err instanceof OutcomeUnknownError) || reset.length === 0) throw err;
+    outcome = 'unconfirmed';
+    return '';
+  });
+  const audit = await recordAudit(actor, 'user.reset-password', serverId, username, {
     passwords: reset.map((r) => r.slot),
     passwordStorage: reset.map((r) => r.kind),
     ...(options.reason ? { reason: options.reason } : {}),
+    ...(outcome === 'unconfirmed' ? { unconfirmed: true } : {}),
   });
   const passwords = Object.fromEntries(reset.map((r) => [r.slot, shown.get(r.slot)!])) as Partial<Record<PasswordSlot, string>>;
   const plaintext = reset.some((r) => r.kind === 'plaintext');
@@ -119,8 +134,13 @@ export async function resetPassword(
     passwords,
     kinds: reset,
     versionId,
+    outcome,
+    notices: auditNotice(audit),
     message:
-      `The ${reset.map((r) => slotLabel(r.slot)).join(' and ')} of ${username} ${reset.length > 1 ? 'were' : 'was'} reset.` +
-      (plaintext ? ' It is stored in legacy plaintext like the one it replaced, because this server may run AWS’s sample Lambda, which cannot read hashes.' : ''),
+      (outcome === 'unconfirmed'
+        ? `AWS did not confirm the reset of the ${reset.map((r) => slotLabel(r.slot)).join(' and ')} of ${username}, and reading it back failed, so it may or may not be stored. If it was, the new password is the one shown; check with Test login before resetting again.`
+        : `The ${reset.map((r) => slotLabel(r.slot)).join(' and ')} of ${username} ${reset.length > 1 ? 'were' : 'was'} reset.`) +
+      (plaintext ? ' It is stored in legacy plaintext like the one it replaced, because this server may run AWS’s sample Lambda, which cannot read hashes.' : '') +
+      auditNotice(audit).map((n) => ` ${n}`).join(''),
   };
 }

@@ -13,7 +13,7 @@ import {
   previewUser,
   resetPassword,
   restoreUser,
-  setUserDisabled,
+  changeUserDisabled,
   testLogin,
   updateUser,
   RESETTABLE_PASSWORDS,
@@ -23,6 +23,8 @@ import { PROTOCOLS } from '@/lib/secret/contract';
 const serverId = z.string().regex(/^s-[0-9a-f]{17}$/, 'Unknown server');
 const username = z.string().min(1, 'Enter a user name').max(100, 'User names are at most 100 characters');
 const reason = z.string().trim().max(500, 'Keep the reason under 500 characters').default('');
+/** Sentences to show beside a result (a queued audit record, an unconfirmed save), never instead of it. */
+const notice = (notices: readonly string[]) => (notices.length ? { notice: notices.join(' ') } : {});
 const usersPath = (id: string) => `/servers/${id}/users`;
 const userPath = (id: string, name: string) => `${usersPath(id)}/${encodeURIComponent(name)}`;
 
@@ -47,7 +49,12 @@ export const createUserAction = authedAction(
   async (input, { actor }) => {
     const created = await createUser(input.serverId, input.form, actor);
     revalidatePath(usersPath(input.serverId));
-    return { status: 'success', message: `User ${created.username} was created.`, data: created };
+    return {
+      status: 'success',
+      message: created.outcome === 'unconfirmed' ? `User ${created.username} may have been created.` : `User ${created.username} was created.`,
+      data: created,
+      ...notice(created.notices),
+    };
   },
   { bound: ['serverId'], fieldName: formFieldName },
 );
@@ -60,7 +67,12 @@ export const updateUserAction = authedAction(
     if (!updated.changed) return { status: 'success', message: 'No changes to save: the user is exactly as stored.', data: updated };
     revalidatePath(userPath(input.serverId, input.username));
     revalidatePath(usersPath(input.serverId));
-    return { status: 'success', message: `Changes to ${input.username} were saved.`, data: updated };
+    return {
+      status: 'success',
+      message: updated.outcome === 'unconfirmed' ? `Changes to ${input.username} may have been saved.` : `Changes to ${input.username} were saved.`,
+      data: updated,
+      ...notice(updated.notices),
+    };
   },
   { bound: ['serverId', 'username'], fieldName: formFieldName },
 );
@@ -88,12 +100,13 @@ export const setUserDisabledAction = authedAction(
   'helpdesk',
   z.object({ serverId, username, disabled: z.enum(['true', 'false'], { error: 'Choose to disable or enable' }).transform((v) => v === 'true'), reason }),
   async (input, { actor }) => {
-    const versionId = await setUserDisabled(input.serverId, input.username, input.disabled, actor, { reason: input.reason });
+    const { versionId, notices } = await changeUserDisabled(input.serverId, input.username, input.disabled, actor, { reason: input.reason });
     revalidatePath(usersPath(input.serverId));
     revalidatePath(userPath(input.serverId, input.username));
     return {
       status: 'success',
-      message: `${input.username} is now ${input.disabled ? 'disabled: every login is refused' : 'enabled'}.`,
+      // The help-desk panel shows the message only, so a queued audit record is said in it.
+      message: [`${input.username} is now ${input.disabled ? 'disabled: every login is refused' : 'enabled'}.`, ...notices].join(' '),
       data: { disabled: input.disabled, versionId },
     };
   },
@@ -131,9 +144,9 @@ export const deleteUserAction = authedAction(
     })
     .refine((input) => input.confirmation === input.username, { path: ['confirmation'], message: 'Type the user name exactly to confirm' }),
   async (input, { actor }) => {
-    await deleteUser(input.serverId, input.username, input.recoveryWindowInDays, actor);
+    const deleted = await deleteUser(input.serverId, input.username, input.recoveryWindowInDays, actor);
     revalidatePath(usersPath(input.serverId));
-    redirect(`${usersPath(input.serverId)}?deleted=${encodeURIComponent(input.username)}`);
+    redirect(`${usersPath(input.serverId)}?deleted=${encodeURIComponent(input.username)}${deleted.notices.length ? '&audit=queued' : ''}`);
   },
   { bound: ['serverId', 'username'] },
 );
@@ -142,9 +155,9 @@ export const restoreUserAction = authedAction(
   'admin',
   z.object({ serverId, username }),
   async (input, { actor }) => {
-    await restoreUser(input.serverId, input.username, actor);
+    const restored = await restoreUser(input.serverId, input.username, actor);
     revalidatePath(usersPath(input.serverId));
-    redirect(`${usersPath(input.serverId)}?restored=${encodeURIComponent(input.username)}`);
+    redirect(`${usersPath(input.serverId)}?restored=${encodeURIComponent(input.username)}${restored.notices.length ? '&audit=queued' : ''}`);
   },
   { bound: ['serverId', 'username'] },
 );

@@ -20,9 +20,15 @@ export function CreateUserForm({ context, initial, unavailable = false }: { cont
     const created = { ...state.data, username: state.data.username };
     return (
       <div className="card">
-        <p className="alert ok" role="status">
-          User <strong>{created.username}</strong> was created.
-        </p>
+        {created.outcome === 'unconfirmed' ? (
+          <p className="alert warn" role="status">
+            {state.message}
+          </p>
+        ) : (
+          <p className="alert ok" role="status">
+            User <strong>{created.username}</strong> was created.
+          </p>
+        )}
         {state.notice ? <p className="alert warn">{state.notice}</p> : null}
         {created.passwords?.main ? <OneTimeSecret label="Password" value={created.passwords.main} /> : null}
         {(['SFTP', 'FTP', 'FTPS'] as const).map((p) => (created.passwords?.[p] ? <OneTimeSecret key={p} label={`${p} password`} value={created.passwords[p]!} /> : null))}

@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { LoadError } from '@/components/load-error';
 import { hasRole } from '@/lib/auth/roles';
+import { AUDIT_NOTICES } from '@/lib/console/audit';
 import { requirePageRole } from '@/lib/auth/session';
 import { load } from '@/lib/console/load';
 import { serverIdFromSegment } from '@/lib/console/route-params';
@@ -11,7 +12,7 @@ import { RestoreButton } from './restore-button';
 
 export const metadata = { title: 'Users' };
 
-type Props = { params: Promise<{ serverId: string }>; searchParams: Promise<{ q?: string; page?: string; back?: string; deleted?: string; restored?: string }> };
+type Props = { params: Promise<{ serverId: string }>; searchParams: Promise<{ q?: string; page?: string; back?: string; deleted?: string; restored?: string; audit?: string }> };
 
 function readTrail(back: string | undefined): string[] {
   if (!back) return [];
@@ -72,6 +73,7 @@ export default async function UsersPage({ params, searchParams }: Props) {
           {restored} was restored.
         </p>
       ) : null}
+      {(deleted || restored) && single(query.audit) === 'queued' ? <p className="alert warn">{AUDIT_NOTICES.queued}</p> : null}
       <div className="toolbar">
         <form method="get" role="search" aria-label="Find users" className="toolbar" style={{ margin: 0 }}>
           <div className="field" style={{ margin: 0 }}>

@@ -19,7 +19,7 @@ export type FormContext = {
   fileSystems: { fileSystemId: string; name: string | null }[];
 };
 
-export type SaveData = { username?: string; versionId?: string; passwords?: GeneratedPasswords; changed?: boolean };
+export type SaveData = { username?: string; versionId?: string; passwords?: GeneratedPasswords; changed?: boolean; outcome?: 'saved' | 'unchanged' | 'unconfirmed' | 'created' };
 type Action = (state: ActionState<SaveData>, data: FormData) => Promise<ActionState<SaveData>>;
 type PreviewAction = (state: ActionState<UserPreview>, data: FormData) => Promise<ActionState<UserPreview>>;
 
