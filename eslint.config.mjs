@@ -4,19 +4,28 @@ import nextVitals from 'eslint-config-next/core-web-vitals';
 
 export default tseslint.config(
   {
-    ignores: ['.next/**', 'node_modules/**', 'lambda/dist/**', '.local-aws/**', 'test-results/**', 'playwright-report/**', 'next-env.d.ts'],
+    ignores: ['.next/**', 'node_modules/**', 'lambda/dist/**', '.local-aws/**', 'test-results/**', 'playwright-report/**', 'next-env.d.ts', 'tools/**'],
   },
   js.configs.recommended,
-  ...tseslint.configs.recommended,
   ...nextVitals,
+  {
+    files: ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts'],
+    extends: [...tseslint.configs.recommendedTypeChecked],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    extends: [...tseslint.configs.recommended],
+  },
   {
     // Playwright fixtures call `use`, which is not React's hook.
     files: ['tests/e2e/**'],
     rules: { 'react-hooks/rules-of-hooks': 'off' },
-  },
-  {
-    rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-    },
   },
 );

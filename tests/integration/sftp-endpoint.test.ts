@@ -34,7 +34,7 @@ function sftp(target: { port: number; user: string; password?: string; key?: str
       ? ['sshpass', ['-e', 'sftp', '-oBatchMode=no', '-i', target.key!, '-oIdentitiesOnly=yes', ...common, `${target.user}@127.0.0.1`]]
       : ['sftp', [...auth, ...common, `${target.user}@127.0.0.1`]];
   return new Promise((resolve) => {
-    const child = spawn(command as string, args as string[], { env: { ...process.env, SSHPASS: target.password ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env: { ...process.env, SSHPASS: target.password ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -183,7 +183,7 @@ describe('PUBLIC_KEY_AND_PASSWORD', () => {
       hostKeyPath: path.join(work, 'both_host_key'),
       efsRoot: path.join(stack.dataDir, 'efs'),
       authenticationMethods: 'PUBLIC_KEY_AND_PASSWORD',
-      authenticate: async (event) => (await handler(event)) as Record<string, unknown>,
+      authenticate: async (event) => await handler(event),
     });
     try {
       expect((await sftp({ port: server.port, user: 'both', password: 'Both-Pass-1' }, ['pwd'])).code).not.toBe(0);

@@ -87,9 +87,9 @@ async function stubServer(limits: Partial<SftpLimits>, answer: Record<string, un
     hostKeyPath: path.join(work, 'stub_host_key'),
     efsRoot: path.join(stack.dataDir, 'efs'),
     authenticationMethods: 'PASSWORD',
-    authenticate: async (event) => {
+    authenticate: (event) => {
       calls.push(event);
-      return event.password === 'right-password' ? answer : {};
+      return Promise.resolve(event.password === 'right-password' ? answer : {});
     },
     log: (line) => lines.push(line),
     limits,
@@ -445,7 +445,7 @@ describe('uploads', () => {
     try {
       await expect.poll(() => existsSync(stale), { timeout: 10_000 }).toBe(false);
       expect(existsSync(recent)).toBe(true);
-      expect(server.lines).toContainEqual(expect.objectContaining({ event: 'sftp-stale-uploads-removed', paths: expect.arrayContaining([path.relative(efs(), stale)]) }));
+      expect(server.lines).toContainEqual(expect.objectContaining({ event: 'sftp-stale-uploads-removed', paths: expect.arrayContaining([path.relative(efs(), stale)]) as string[] }));
     } finally {
       await server.close();
     }
