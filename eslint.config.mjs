@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import nextVitals from 'eslint-config-next/core-web-vitals';
+import { architecture } from './eslint.architecture.mjs';
 
 export default tseslint.config(
   {
@@ -28,4 +29,6 @@ export default tseslint.config(
     files: ['tests/e2e/**'],
     rules: { 'react-hooks/rules-of-hooks': 'off' },
   },
+  // docs/architecture.md's import rules (which folder may import which).
+  ...architecture,
 );
