@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import nextVitals from 'eslint-config-next/core-web-vitals';
+import prettierConfig from 'eslint-config-prettier/flat';
 import { architecture } from './eslint.architecture.mjs';
 
 export default tseslint.config(
@@ -31,4 +32,6 @@ export default tseslint.config(
   },
   // docs/architecture.md's import rules (which folder may import which).
   ...architecture,
+  // Layout is Prettier's job (`npm run format`); no lint rule argues with it.
+  prettierConfig,
 );
