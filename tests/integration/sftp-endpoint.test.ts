@@ -1,6 +1,6 @@
 // The local SFTP endpoint driven by OpenSSH's own `sftp` client in batch mode (sshpass types passwords).
 import { spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, lstatSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -132,11 +132,9 @@ describe('a logical home', () => {
     ['a planted symlink that leads outside', 'get /inbox/planted/passwd'],
   ])('refuses %s', async (_name, command) => {
     writeFileSync(efs(FS, 'home', 'carol', 'inbox', 'note.txt'), 'hi');
-    try {
-      symlinkSync('/etc', efs(FS, 'home', 'carol', 'inbox', 'planted'));
-    } catch {
-      // already planted by an earlier case
-    }
+    const planted = efs(FS, 'home', 'carol', 'inbox', 'planted');
+    // Planted once, by the first case that gets here.
+    if (!lstatSync(planted, { throwIfNoEntry: false })) symlinkSync('/etc', planted);
     const result = await sftp({ port, user: 'carol', password: 'Demo-Carol-2026' }, [command]);
     expect(result.code, result.output).not.toBe(0);
     expect(readFileSync(efs(FS, 'home', 'carol', 'inbox', 'note.txt'), 'utf8')).toBe('hi');
