@@ -19,7 +19,7 @@ function savedTheme(): Theme {
 }
 
 export function ThemeToggle() {
-  const theme = useSyncExternalStore(subscribe, savedTheme, () => 'system' as Theme);
+  const theme = useSyncExternalStore(subscribe, savedTheme, () => 'system');
   function choose(next: Theme) {
     if (next === 'system') {
       localStorage.removeItem('theme');

@@ -242,7 +242,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         efsRoot: path.join(dataDir, 'efs'),
         authenticationMethods: (transferServer.IdentityProviderDetails?.SftpAuthenticationMethods ??
           'PUBLIC_KEY_OR_PASSWORD') as SftpServerOptions['authenticationMethods'],
-        authenticate: async (event) => (await authenticate(event)) as Record<string, unknown>,
+        authenticate: async (event) => await authenticate(event),
         log: (line) => log({ source: 'sftp', serverId: transferServer.ServerId, ...line }),
       });
       transferServer.Tags = [

@@ -440,7 +440,7 @@ export class Store {
           break;
         }
         const existing = region.logGroups.get(entry.name);
-        region.logGroups.set(entry.name, { ...entry.group, streams: existing?.streams ?? new Map() });
+        region.logGroups.set(entry.name, { ...entry.group, streams: existing?.streams ?? new Map<string, LogStreamRecord>() });
         break;
       }
       case 'logStream':

@@ -47,7 +47,7 @@ function oidcProvider(): OAuthConfig<Record<string, unknown>> | null {
     profile(profile) {
       const username = String(profile.preferred_username ?? profile.email ?? profile.sub);
       const role = roleFromGroups(profile[claim]);
-      return { id: String(profile.sub), name: String(profile.name ?? username), username, ...(role ? { role } : {}) };
+      return { id: String(profile.sub), name: typeof profile.name === 'string' && profile.name ? profile.name : username, username, ...(role ? { role } : {}) };
     },
   };
 }

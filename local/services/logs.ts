@@ -22,13 +22,16 @@ function group(ctx: ServiceContext, name: string): LogGroupRecord {
   return found;
 }
 
+/** A request value as AWS echoes it in a message; JSON for anything but a primitive. */
+const echoed = (value: unknown) => (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value));
+
 const invalidToken = () => invalidParameter('The specified nextToken is not valid.');
 
 function limit(input: Input, max: number): number {
   const value = input.limit;
   if (value === undefined || value === null) return max;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
-    throw invalidParameter(`1 validation error detected: Value '${String(value)}' at 'limit' failed to satisfy constraint: Member must have value between 1 and ${max}`);
+    throw invalidParameter(`1 validation error detected: Value '${echoed(value)}' at 'limit' failed to satisfy constraint: Member must have value between 1 and ${max}`);
   }
   return value;
 }
@@ -64,7 +67,7 @@ export function compileFilterPattern(pattern: string): Matcher {
           return false;
         }
         const actual = jsonPath(parsed, path.split('.'));
-        const actualText = actual === undefined || actual === null ? undefined : String(actual);
+        const actualText = actual === undefined || actual === null ? undefined : echoed(actual);
         const equal = actualText !== undefined && (prefix ? actualText.startsWith(wanted) : actualText === wanted);
         return op === '=' ? equal : !equal;
       };

@@ -628,7 +628,7 @@ export const secretsManagerOperations: Operations = {
       if (secret.deletedDate !== undefined) {
         throw invalidRequest("You can't perform this operation on the secret because it was already scheduled for deletion.");
       }
-      secret.deletedDate = now() + (hasWindow ? (windowInput as number) : 30) * DAY;
+      secret.deletedDate = now() + (hasWindow ? windowInput : 30) * DAY;
       save(ctx, secret);
       return { ARN: secret.arn, Name: secret.name, DeletionDate: secret.deletedDate };
     },

@@ -34,7 +34,7 @@ function findServer(ctx: ServiceContext, serverId: unknown): ServerRecord {
 function page<T>(items: T[], input: Input, max = 1000): { items: T[]; NextToken?: string } {
   const requested = input.MaxResults;
   if (requested !== undefined && requested !== null && (typeof requested !== 'number' || !Number.isInteger(requested) || requested < 1 || requested > max)) {
-    throw new AwsError('InvalidRequestException', `1 validation error detected: Value '${String(requested)}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and ${max}`);
+    throw new AwsError('InvalidRequestException', `1 validation error detected: Value '${typeof requested === 'number' || typeof requested === 'string' ? String(requested) : JSON.stringify(requested)}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and ${max}`);
   }
   const token = typeof input.NextToken === 'string' ? input.NextToken : undefined;
   const { items: slice, nextToken } = pageOf(items, token, typeof requested === 'number' ? requested : max, () => new AwsError('InvalidNextTokenException', 'The NextToken is not valid.'));

@@ -176,6 +176,7 @@ export class SftpSession {
     return Object.assign(handle, { id });
   }
 
+  // eslint-disable-next-line @typescript-eslint/require-await -- async so a throw from normalize() reaches serve() as a rejection, as in every other handler
   private async realpath(reqid: number, clientPath: string): Promise<void> {
     const virtual = this.session.fs.normalize(clientPath || '.');
     // A REALPATH answer carries no attributes (flags 0); @types/ssh2 declares every field required.
@@ -199,7 +200,7 @@ export class SftpSession {
       await this.requireDirAccess(resolved.real, R | X);
     }
     this.log({ event: 'sftp-op', op: 'OPENDIR', path: resolved.virtual, result: 'ok' });
-    await this.openHandle(reqid, async () => ({ kind: 'dir', entries: null, virtual: resolved.virtual, resolved }));
+    await this.openHandle(reqid, () => Promise.resolve({ kind: 'dir', entries: null, virtual: resolved.virtual, resolved }));
   }
 
   private async readdir(reqid: number, buffer: Buffer): Promise<void> {

@@ -1,7 +1,7 @@
 // The login state machine of one connection: each SSH authentication request asks the identity
 // provider with the event Transfer sends, and honours the server's SftpAuthenticationMethods.
 import { createHash } from 'node:crypto';
-import ssh2, { type AuthContext, type AuthenticationType, type PublicKeyAuthContext } from 'ssh2';
+import ssh2, { type AuthContext, type AuthenticationType, type ParsedKey, type PublicKeyAuthContext } from 'ssh2';
 import type { LoginPenalties, SftpLimits } from './limits';
 import { sessionFrom, type Session } from './session';
 
@@ -13,7 +13,7 @@ export type LoginOptions = {
   sourceIp: string;
   authenticationMethods: SftpAuthenticationMethods;
   authenticate(event: Record<string, unknown>): Promise<Record<string, unknown>>;
-  log(line: Record<string, unknown>): void;
+  log: (line: Record<string, unknown>) => void;
   limits: SftpLimits;
   penalties: LoginPenalties;
   /** Ends the connection (too many failures). */
@@ -113,7 +113,7 @@ export class LoginFlow {
       // The first, unsigned try only asks whether this key would do.
       if (!ctx.signature || !ctx.blob) return ctx.accept();
       const parsed = ssh2.utils.parseKey(line);
-      const key = Array.isArray(parsed) ? parsed[0] : parsed;
+      const key = Array.isArray(parsed) ? (parsed as ParsedKey[])[0] : parsed;
       if (!key || key instanceof Error || !key.verify(ctx.blob, ctx.signature, ctx.hashAlgo)) {
         log({ event: 'sftp-auth', method: 'publickey', username: shown(ctx.username), sourceIp, decision: 'deny', reason: 'bad-signature' });
         return this.fail(ctx, remaining, true);

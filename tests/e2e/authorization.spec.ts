@@ -34,12 +34,9 @@ test('a helpdesk session posting an admin action directly is refused and nothing
   await expect(helpdeskPage.getByRole('heading', { level: 1, name: /^carol/ })).toBeVisible();
 });
 
-test('signing in with a wrong password says nothing about which user names exist', async ({ page }) => {
+test('signing in with a wrong password says nothing about which user names exist', async ({ page, signInPage }) => {
   for (const username of [process.env.E2E_ADMIN_USER!, 'no-such-user']) {
-    await page.goto('/signin');
-    await page.getByLabel('User name').fill(username);
-    await page.getByLabel('Password').fill('wrong-password');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInPage.submit(username, 'wrong-password');
     await expect(page.getByText('Sign-in failed. Check your user name and password.')).toBeVisible();
   }
   await page.goto(USERS_URL);

@@ -2,7 +2,6 @@
 // widens a user's access.
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { expect, test, LAMBDA_SERVER, USERS_URL } from './fixtures';
-import { UserPage } from './pages/user-page';
 
 const sm = new SecretsManagerClient({
   endpoint: `http://127.0.0.1:${process.env.E2E_AWS_PORT ?? '4610'}`,
@@ -34,11 +33,10 @@ const SHAPES: Record<string, string> = {
   }),
 };
 
-test('saving without a change leaves every shape byte for byte as stored, with no new version', async ({ adminPage: page }) => {
+test('saving without a change leaves every shape byte for byte as stored, with no new version', async ({ adminPage: page, adminUserPage: user }) => {
   for (const [name, secretString] of Object.entries(SHAPES)) {
     await sm.send(new CreateSecretCommand({ Name: `aws/transfer/${LAMBDA_SERVER}/${name}`, SecretString: secretString }));
   }
-  const user = new UserPage(page);
   for (const name of ['alice', 'bob', 'carol', ...Object.keys(SHAPES)]) {
     const before = await stored(name);
     await user.open(name);
@@ -48,8 +46,7 @@ test('saving without a change leaves every shape byte for byte as stored, with n
   }
 });
 
-test('alice keeps her PATH home when another field is saved, and the form says which home she has', async ({ adminPage: page }) => {
-  const user = new UserPage(page);
+test('alice keeps her PATH home when another field is saved, and the form says which home she has', async ({ adminPage: page, adminUserPage: user }) => {
   await user.open('alice');
   await expect(page.getByTestId('home-type')).toContainText('PATH');
   await expect(page.getByRole('radio', { name: /One folder at its full path/ })).toBeChecked();
@@ -61,16 +58,14 @@ test('alice keeps her PATH home when another field is saved, and the form says w
   expect(secret.HomeDirectoryDetails).toBeUndefined();
 });
 
-test('a keys-only user cannot be given a password by a reset', async ({ helpdeskPage: page }) => {
-  const user = new UserPage(page);
+test('a keys-only user cannot be given a password by a reset', async ({ helpdeskPage: page, helpdeskUserPage: user }) => {
   await user.open('bob');
   const reset = page.getByRole('form', { name: 'Reset password' });
   await expect(reset).toContainText('signs in with SSH keys only: there is no password to reset');
   await expect(reset.getByRole('button', { name: 'Confirm password reset' })).toHaveCount(0);
 });
 
-test('an edit after your own Disable is saved, and the form’s Disabled box follows the header', async ({ adminPage: page }) => {
-  const user = new UserPage(page);
+test('an edit after your own Disable is saved, and the form’s Disabled box follows the header', async ({ adminPage: page, adminUserPage: user }) => {
   await user.open('carol');
   await user.setDisabled(true);
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Disabled');

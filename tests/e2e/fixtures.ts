@@ -1,8 +1,8 @@
 import { test as base, expect, type Browser, type Page } from '@playwright/test';
+import { SignInPage } from './pages/sign-in-page';
+import { UserPage } from './pages/user-page';
 
-export const LAMBDA_SERVER = 's-1a2b3c4d5e6f70819';
-export const USERS_URL = `/servers/${LAMBDA_SERVER}/users`;
-export const DEMO_PASSWORDS = { alice: 'Demo-Alice-2026', carol: 'Demo-Carol-2026' };
+export { DEMO_PASSWORDS, LAMBDA_SERVER, USERS_URL } from './demo';
 
 export type ConsoleRole = 'admin' | 'helpdesk';
 
@@ -15,11 +15,7 @@ function account(role: ConsoleRole): { username: string; password: string } {
 
 export async function signIn(page: Page, role: ConsoleRole): Promise<void> {
   const { username, password } = account(role);
-  await page.goto('/signin');
-  await page.getByLabel('User name').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { name: 'Servers' })).toBeVisible();
+  await new SignInPage(page).signIn(username, password);
 }
 
 export async function newSignedInPage(browser: Browser, role: ConsoleRole): Promise<Page> {
@@ -29,7 +25,20 @@ export async function newSignedInPage(browser: Browser, role: ConsoleRole): Prom
   return page;
 }
 
-export const test = base.extend<{ adminPage: Page; helpdeskPage: Page }>({
+type ConsoleFixtures = {
+  /** A browser page signed in as an admin, in its own context. */
+  adminPage: Page;
+  /** A browser page signed in as the help desk, in its own context. */
+  helpdeskPage: Page;
+  /** The sign-in page on the test's own (signed-out) page. */
+  signInPage: SignInPage;
+  /** A user's page, seen by an admin (on `adminPage`). */
+  adminUserPage: UserPage;
+  /** A user's page, seen by the help desk (on `helpdeskPage`). */
+  helpdeskUserPage: UserPage;
+};
+
+export const test = base.extend<ConsoleFixtures>({
   adminPage: async ({ browser }, use) => {
     const page = await newSignedInPage(browser, 'admin');
     await use(page);
@@ -39,6 +48,15 @@ export const test = base.extend<{ adminPage: Page; helpdeskPage: Page }>({
     const page = await newSignedInPage(browser, 'helpdesk');
     await use(page);
     await page.context().close();
+  },
+  signInPage: async ({ page }, use) => {
+    await use(new SignInPage(page));
+  },
+  adminUserPage: async ({ adminPage }, use) => {
+    await use(new UserPage(adminPage));
+  },
+  helpdeskUserPage: async ({ helpdeskPage }, use) => {
+    await use(new UserPage(helpdeskPage));
   },
 });
 

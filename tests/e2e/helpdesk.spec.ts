@@ -1,8 +1,6 @@
 import { DEMO_PASSWORDS, expect, test } from './fixtures';
-import { UserPage } from './pages/user-page';
 
-test('the help desk resets a password: the new one passes Test login, the old one fails', async ({ helpdeskPage: page }) => {
-  const user = new UserPage(page);
+test('the help desk resets a password: the new one passes Test login, the old one fails', async ({ helpdeskPage: page, helpdeskUserPage: user }) => {
   await user.open('alice');
   expect(await user.testLogin(DEMO_PASSWORDS.alice)).toContain('Allowed.');
 
@@ -14,8 +12,7 @@ test('the help desk resets a password: the new one passes Test login, the old on
   await expect(page.getByTestId('test-login-result')).toContainText('UID 2001, GID 2001');
 });
 
-test('the help desk disables and enables a user', async ({ helpdeskPage: page }) => {
-  const user = new UserPage(page);
+test('the help desk disables and enables a user', async ({ helpdeskPage: page, helpdeskUserPage: user }) => {
   await user.open('carol');
   await user.setDisabled(true, 'partner asked for a pause');
   await expect(page.getByText('carol is now disabled')).toBeVisible();
@@ -27,8 +24,7 @@ test('the help desk disables and enables a user', async ({ helpdeskPage: page })
   expect(await user.testLogin(DEMO_PASSWORDS.carol)).toContain('Allowed.');
 });
 
-test('a test login from a given source IP is answered, and the tested password never shows in the page', async ({ helpdeskPage: page }) => {
-  const user = new UserPage(page);
+test('a test login from a given source IP is answered, and the tested password never shows in the page', async ({ helpdeskPage: page, helpdeskUserPage: user }) => {
   await user.open('carol');
   expect(await user.testLogin(DEMO_PASSWORDS.carol, '203.0.113.7')).toContain('Allowed.');
   expect(await page.content()).not.toContain(DEMO_PASSWORDS.carol);

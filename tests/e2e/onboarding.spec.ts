@@ -1,7 +1,6 @@
 import { expect, test, USERS_URL } from './fixtures';
-import { UserPage } from './pages/user-page';
 
-test('an admin onboards a user end to end, and the new password passes Test login', async ({ adminPage: page }) => {
+test('an admin onboards a user end to end, and the new password passes Test login', async ({ adminPage: page, adminUserPage: user }) => {
   await page.getByRole('link', { name: 'partner-uploads' }).click();
   await expect(page.getByRole('heading', { name: 'Users of partner-uploads' })).toBeVisible();
   await page.getByRole('link', { name: 'Create user' }).click();
@@ -19,7 +18,6 @@ test('an admin onboards a user end to end, and the new password passes Test logi
   expect(password).toHaveLength(20);
 
   await page.getByRole('link', { name: 'Open dana' }).click();
-  const user = new UserPage(page);
   await expect(page.getByRole('heading', { level: 1, name: /^dana/ })).toBeVisible();
   expect(await user.testLogin(password)).toContain('Allowed.');
   await expect(page.getByTestId('test-login-result')).toContainText('transfer-efs-user');

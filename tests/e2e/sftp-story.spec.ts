@@ -5,7 +5,6 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test, USERS_URL } from './fixtures';
-import { UserPage } from './pages/user-page';
 
 const SFTP_PORT = Number(process.env.E2E_SFTP_PORT ?? 2310);
 
@@ -21,7 +20,7 @@ function sftp(user: string, password: string, commands: string[]): { code: numbe
   return { code: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
 }
 
-test('a user created in the browser uploads and downloads with sftp; a help-desk reset swaps the password', async ({ adminPage, helpdeskPage }) => {
+test('a user created in the browser uploads and downloads with sftp; a help-desk reset swaps the password', async ({ adminPage, helpdeskUserPage: user }) => {
   await adminPage.goto(`${USERS_URL}/new`);
   await adminPage.getByLabel('User name').fill('erin');
   await adminPage.getByLabel('Folder', { exact: true }).fill('/partners/erin');
@@ -38,7 +37,6 @@ test('a user created in the browser uploads and downloads with sftp; a help-desk
   const onDisk = path.join(process.env.E2E_DATA_DIR!, 'efs', 'fs-0123456789abcdef0', 'partners', 'erin', 'invoice.txt');
   expect(readFileSync(onDisk, 'utf8')).toBe('invoice 42\n');
 
-  const user = new UserPage(helpdeskPage);
   await user.open('erin');
   const newPassword = await user.resetPassword();
   expect(sftp('erin', password, ['pwd']).code).not.toBe(0);

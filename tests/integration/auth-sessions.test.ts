@@ -14,10 +14,10 @@ process.env.NEXTAUTH_SECRET = 'test-secret-for-auth-sessions-0123456789';
 process.env.NEXTAUTH_URL = 'http://127.0.0.1:3000';
 delete process.env.CONSOLE_SESSIONS_DIR;
 
-const jar = vi.hoisted(() => ({ cookies: {} as Record<string, string> }));
+const jar = vi.hoisted(() => ({ cookies: {} }));
 vi.mock('next/headers', () => ({
-  cookies: async () => ({ getAll: () => Object.entries(jar.cookies).map(([name, value]) => ({ name, value })) }),
-  headers: async () => new Headers({ host: '127.0.0.1:3000' }),
+  cookies: () => Promise.resolve({ getAll: () => Object.entries(jar.cookies).map(([name, value]) => ({ name, value })) }),
+  headers: () => Promise.resolve(new Headers({ host: '127.0.0.1:3000' })),
 }));
 
 const { encode } = await import('next-auth/jwt');
@@ -39,14 +39,14 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function signIn(username: string, role: 'admin' | 'helpdesk'): Promise<{ cookie: string; token: Record<string, unknown> }> {
   const token = await authOptions.callbacks!.jwt!({ token: {}, user: { id: username, name: username, username, role }, account: { provider: 'credentials', type: 'credentials', providerAccountId: username } } as never);
   const cookie = await encode({ token, secret: process.env.NEXTAUTH_SECRET! });
-  return { cookie, token: token as Record<string, unknown> };
+  return { cookie, token };
 }
 
 function present(cookie: string) {
   jar.cookies = { [COOKIE]: cookie };
 }
 
-const adminAction = authedAction('admin', z.object({ username: z.string() }), async (input) => ({ status: 'success', message: `did ${input.username}` }));
+const adminAction = authedAction('admin', z.object({ username: z.string() }), (input) => Promise.resolve({ status: 'success', message: `did ${input.username}` }));
 const form = () => {
   const data = new FormData();
   data.set('username', 'alice');

@@ -168,7 +168,7 @@ describe('listing', () => {
   it('BatchGetSecretValue returns values by ids with per-id errors, or by filters', async () => {
     const byIds = await sm.send(new BatchGetSecretValueCommand({ SecretIdList: [`${prefix}amy`, `${prefix}nobody`] }));
     expect(byIds.SecretValues?.map((v) => v.Name)).toEqual([`${prefix}amy`]);
-    expect(byIds.Errors).toEqual([{ SecretId: `${prefix}nobody`, ErrorCode: 'ResourceNotFoundException', Message: expect.any(String) }]);
+    expect(byIds.Errors).toEqual([{ SecretId: `${prefix}nobody`, ErrorCode: 'ResourceNotFoundException', Message: expect.any(String) as string }]);
     const byFilter = await sm.send(new BatchGetSecretValueCommand({ Filters: [{ Key: 'name', Values: [`${prefix}a`] }] }));
     expect(byFilter.SecretValues?.map((v) => v.SecretString)).toEqual(['{}', '{}']);
   });

@@ -110,7 +110,7 @@ describe('CloudWatch Logs', () => {
       }),
     );
     const byTerm = await logs.send(new FilterLogEventsCommand({ logGroupName: '/test/audit', filterPattern: '"user.delete"' }));
-    expect(byTerm.events?.map((e) => JSON.parse(e.message!).username)).toEqual(['eve']);
+    expect(byTerm.events?.map((e) => (JSON.parse(e.message!) as { username: string }).username)).toEqual(['eve']);
     const byJson = await logs.send(new FilterLogEventsCommand({ logGroupName: '/test/audit', filterPattern: '{ $.actor = "ann" && $.username = "bob" }' }));
     expect(byJson.events).toHaveLength(1);
     const byTime = await logs.send(new FilterLogEventsCommand({ logGroupName: '/test/audit', startTime: t + 1 }));

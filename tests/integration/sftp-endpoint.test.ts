@@ -1,6 +1,6 @@
 // The local SFTP endpoint driven by OpenSSH's own `sftp` client in batch mode (sshpass types passwords).
 import { spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, lstatSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -34,7 +34,7 @@ function sftp(target: { port: number; user: string; password?: string; key?: str
       ? ['sshpass', ['-e', 'sftp', '-oBatchMode=no', '-i', target.key!, '-oIdentitiesOnly=yes', ...common, `${target.user}@127.0.0.1`]]
       : ['sftp', [...auth, ...common, `${target.user}@127.0.0.1`]];
   return new Promise((resolve) => {
-    const child = spawn(command as string, args as string[], { env: { ...process.env, SSHPASS: target.password ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env: { ...process.env, SSHPASS: target.password ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -132,11 +132,9 @@ describe('a logical home', () => {
     ['a planted symlink that leads outside', 'get /inbox/planted/passwd'],
   ])('refuses %s', async (_name, command) => {
     writeFileSync(efs(FS, 'home', 'carol', 'inbox', 'note.txt'), 'hi');
-    try {
-      symlinkSync('/etc', efs(FS, 'home', 'carol', 'inbox', 'planted'));
-    } catch {
-      // already planted by an earlier case
-    }
+    const planted = efs(FS, 'home', 'carol', 'inbox', 'planted');
+    // Planted once, by the first case that gets here.
+    if (!lstatSync(planted, { throwIfNoEntry: false })) symlinkSync('/etc', planted);
     const result = await sftp({ port, user: 'carol', password: 'Demo-Carol-2026' }, [command]);
     expect(result.code, result.output).not.toBe(0);
     expect(readFileSync(efs(FS, 'home', 'carol', 'inbox', 'note.txt'), 'utf8')).toBe('hi');
@@ -183,7 +181,7 @@ describe('PUBLIC_KEY_AND_PASSWORD', () => {
       hostKeyPath: path.join(work, 'both_host_key'),
       efsRoot: path.join(stack.dataDir, 'efs'),
       authenticationMethods: 'PUBLIC_KEY_AND_PASSWORD',
-      authenticate: async (event) => (await handler(event)) as Record<string, unknown>,
+      authenticate: async (event) => await handler(event),
     });
     try {
       expect((await sftp({ port: server.port, user: 'both', password: 'Both-Pass-1' }, ['pwd'])).code).not.toBe(0);

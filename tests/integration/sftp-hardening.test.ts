@@ -41,19 +41,21 @@ function sftpCli(target: { port: number; user: string; password: string }, comma
   });
 }
 
-type Attempted = { client: Client; ready: boolean; closed: Promise<void>; attempts: number };
+type Attempted = { client: Client; ready: boolean; closed: Promise<void>; attempts: number; errors: Error[] };
 
 /** Connects with ssh2's client, offering `passwords` in turn; resolves when logged in or closed. */
 function login(targetPort: number, username: string, passwords: string[]): Promise<Attempted> {
   const client = new ssh2.Client();
-  const state: Attempted = { client, ready: false, attempts: 0, closed: new Promise((resolve) => client.once('close', () => resolve())) };
-  return new Promise((resolve) => {
+  const state: Attempted = { client, ready: false, attempts: 0, errors: [], closed: new Promise((resolve) => client.once('close', () => resolve())) };
+  return new Promise((resolve, reject) => {
     client.once('ready', () => {
       state.ready = true;
       resolve(state);
     });
     client.once('close', () => resolve(state));
-    client.on('error', () => undefined);
+    // Refused logins and disconnects are what these tests provoke: kept in `errors`. A server that
+    // is not listening fails the test instead of passing as a refusal.
+    client.on('error', (err: Error & { code?: string }) => (err.code === 'ECONNREFUSED' ? reject(err) : state.errors.push(err)));
     client.connect({
       host: '127.0.0.1',
       port: targetPort,
@@ -87,9 +89,9 @@ async function stubServer(limits: Partial<SftpLimits>, answer: Record<string, un
     hostKeyPath: path.join(work, 'stub_host_key'),
     efsRoot: path.join(stack.dataDir, 'efs'),
     authenticationMethods: 'PASSWORD',
-    authenticate: async (event) => {
+    authenticate: (event) => {
       calls.push(event);
-      return event.password === 'right-password' ? answer : {};
+      return Promise.resolve(event.password === 'right-password' ? answer : {});
     },
     log: (line) => lines.push(line),
     limits,
@@ -103,9 +105,10 @@ function allowAnswer(homeDirectory: string): Record<string, unknown> {
 
 /** A raw TCP connection: resolves with what the server sent first (its SSH banner) or '' if it closed. */
 function rawConnection(targetPort: number): Promise<{ socket: Socket; banner: string }> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const socket = tcpConnect(targetPort, '127.0.0.1');
-    socket.on('error', () => undefined);
+    // A reset is how the server turns a connection away (then `close` answers ''); any other error fails the test.
+    socket.on('error', (err: NodeJS.ErrnoException) => (err.code === 'ECONNRESET' ? undefined : reject(err)));
     socket.once('data', (data: Buffer) => resolve({ socket, banner: data.toString() }));
     socket.once('close', () => resolve({ socket, banner: '' }));
   });
@@ -445,7 +448,7 @@ describe('uploads', () => {
     try {
       await expect.poll(() => existsSync(stale), { timeout: 10_000 }).toBe(false);
       expect(existsSync(recent)).toBe(true);
-      expect(server.lines).toContainEqual(expect.objectContaining({ event: 'sftp-stale-uploads-removed', paths: expect.arrayContaining([path.relative(efs(), stale)]) }));
+      expect(server.lines).toContainEqual(expect.objectContaining({ event: 'sftp-stale-uploads-removed', paths: expect.arrayContaining([path.relative(efs(), stale)]) as string[] }));
     } finally {
       await server.close();
     }

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 
 const session = vi.hoisted(() => ({ actor: null as null | { username: string; name: string; role: 'admin' | 'helpdesk' } }));
-vi.mock('@/lib/auth/session', () => ({ getActor: async () => session.actor }));
+vi.mock('@/lib/auth/session', () => ({ getActor: () => Promise.resolve(session.actor) }));
 
 const { authedAction, formDataToObject } = await import('@/lib/auth/authed-action');
 const { ConsoleError } = await import('@/lib/console/errors');
@@ -17,7 +17,7 @@ const form = (fields: Record<string, string>) => {
 };
 
 describe('authedAction', () => {
-  const work = vi.fn(async (input: { username: string }) => ({ status: 'success' as const, message: `did ${input.username}` }));
+  const work = vi.fn((input: { username: string }) => Promise.resolve({ status: 'success' as const, message: `did ${input.username}` }));
   const adminOnly = authedAction('admin', schema, work);
   beforeEach(() => {
     work.mockClear();
@@ -37,7 +37,7 @@ describe('authedAction', () => {
   it('refuses a helpdesk session on an admin action and never runs it', async () => {
     session.actor = { username: 'hal', name: 'Hal', role: 'helpdesk' };
     const result = await adminOnly({ status: 'idle' }, form({ username: 'alice' }));
-    expect(result).toMatchObject({ status: 'error', message: expect.stringContaining('Only admins can do this') });
+    expect(result).toMatchObject({ status: 'error', message: expect.stringContaining('Only admins can do this') as string });
     expect(work).not.toHaveBeenCalled();
   });
 
@@ -61,14 +61,10 @@ describe('authedAction', () => {
   it('shapes failures into secret-free messages', async () => {
     session.actor = { username: 'ann', name: 'Ann', role: 'admin' };
     const throttled = Object.assign(new Error('Rate exceeded for secret hunter2'), { name: 'ThrottlingException' });
-    const failing = authedAction('admin', schema, async () => {
-      throw throttled;
-    });
+    const failing = authedAction('admin', schema, () => Promise.reject(throttled));
     const result = await failing({ status: 'idle' }, form({ username: 'alice' }));
     expect(result).toEqual({ status: 'error', code: 'failed', message: 'AWS is throttling requests right now. Nothing was changed; try again in a moment.', values: { username: 'alice' } });
-    const specific = authedAction('admin', schema, async () => {
-      throw new ConsoleError('Name taken', { username: ['Taken'] });
-    });
+    const specific = authedAction('admin', schema, () => Promise.reject(new ConsoleError('Name taken', { username: ['Taken'] })));
     expect(await specific({ status: 'idle' }, form({ username: 'alice' }))).toEqual({ status: 'error', code: 'failed', message: 'Name taken', fieldErrors: { username: ['Taken'] }, values: { username: 'alice' } });
   });
 
@@ -85,7 +81,7 @@ describe('authedAction', () => {
 
   it('takes bound values over posted ones, and never echoes a tested password', async () => {
     session.actor = { username: 'ann', name: 'Ann', role: 'admin' };
-    const seen = vi.fn(async (input: { serverId: string; username: string }) => ({ status: 'success' as const, message: `${input.serverId}/${input.username}` }));
+    const seen = vi.fn((input: { serverId: string; username: string }) => Promise.resolve({ status: 'success' as const, message: `${input.serverId}/${input.username}` }));
     const bound = authedAction('helpdesk', z.object({ serverId: z.string(), username: z.string().min(3, 'Too short') }), seen, { bound: ['serverId'] });
     expect(await bound('s-bound', { status: 'idle' }, form({ serverId: 's-posted', username: 'alice' }))).toEqual({ status: 'success', message: 's-bound/alice' });
     session.actor = null;

@@ -14,7 +14,7 @@ const policy = { absoluteMs: 8 * 3600_000, idleMs: 30 * 60_000, oidcRecheckMs: 5
 
 function idp(groups: () => string[], refreshOk = () => true) {
   const calls: string[] = [];
-  const fetcher = (async (input: string | URL, init?: RequestInit) => {
+  const answer = (input: string | URL, init?: RequestInit): Response => {
     const url = String(input);
     calls.push(url);
     if (url.endsWith('/.well-known/openid-configuration')) return Response.json({ userinfo_endpoint: 'https://idp.test/userinfo', token_endpoint: 'https://idp.test/token' });
@@ -27,7 +27,8 @@ function idp(groups: () => string[], refreshOk = () => true) {
       return Response.json({ access_token: 'live-token', expires_in: 3600, refresh_token: 'rotated', id_token: `x.${payload}.y` });
     }
     return new Response('', { status: 404 });
-  }) as typeof fetch;
+  };
+  const fetcher = ((input: string | URL, init?: RequestInit) => Promise.resolve(answer(input, init))) as typeof fetch;
   return { calls, fetcher };
 }
 

@@ -210,7 +210,7 @@ describe('network lists (AcceptedIpNetwork)', () => {
   it('stores a bare address as /32 or /128, and IPv6 in its short lower-case form', () => {
     const parsed = userSecretInputSchema.parse({ ...valid, AcceptedIpNetwork: ['203.0.113.7', '2001:DB8:0:0::1', '198.51.100.0/24'] });
     expect(parsed.AcceptedIpNetwork).toEqual(['203.0.113.7/32', '2001:db8::1/128', '198.51.100.0/24']);
-    expect(JSON.parse(serializeUserSecret(parsed)).AcceptedIpNetwork).toBe('203.0.113.7/32,2001:db8::1/128,198.51.100.0/24');
+    expect((JSON.parse(serializeUserSecret(parsed)) as { AcceptedIpNetwork: string }).AcceptedIpNetwork).toBe('203.0.113.7/32,2001:db8::1/128,198.51.100.0/24');
     expect(normalizeCidrList('203.0.113.7, ::1')).toEqual({ ok: true, cidrs: ['203.0.113.7/32', '::1/128'] });
   });
   it('refuses zone ids, octal-looking octets and an empty prefix', () => {

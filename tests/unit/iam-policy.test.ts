@@ -59,7 +59,7 @@ const cfnTags: (ScalarTag | CollectionTag)[] = ['Sub', 'Ref', 'GetAtt', 'If', 'N
   return (['scalar', 'seq', 'map'] as const).map((kind) =>
     kind === 'scalar'
       ? ({ tag: `!${name}`, resolve: (value: string) => ({ [key]: name === 'GetAtt' ? value.split('.') : value }) } satisfies ScalarTag)
-      : ({ tag: `!${name}`, collection: kind, resolve: (value: { toJSON(): unknown }) => ({ [key]: value.toJSON() }) } as CollectionTag),
+      : ({ tag: `!${name}`, collection: kind, resolve: (value: { toJSON(): unknown }) => ({ [key]: value.toJSON() }) }),
   );
 });
 const readTemplate = (file: string) => parse(readFileSync(path.join(root, file), 'utf8'), { customTags: cfnTags }) as { Resources: Record<string, { Properties: Record<string, unknown> }> };

@@ -4,6 +4,12 @@ import { signIn } from 'next-auth/react';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 
+/** A text input's value; a file or a missing field reads as empty. */
+const textField = (formData: FormData, name: string) => {
+  const value = formData.get(name);
+  return typeof value === 'string' ? value : '';
+};
+
 export function SignInForm({ callbackUrl, initialError, oidc }: { callbackUrl: string; initialError: string | null; oidc: boolean }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(initialError);
@@ -13,8 +19,8 @@ export function SignInForm({ callbackUrl, initialError, oidc }: { callbackUrl: s
     setError(null);
     startTransition(async () => {
       const result = await signIn('credentials', {
-        username: String(formData.get('username') ?? ''),
-        password: String(formData.get('password') ?? ''),
+        username: textField(formData, 'username'),
+        password: textField(formData, 'password'),
         redirect: false,
       });
       if (result?.ok && !result.error) {

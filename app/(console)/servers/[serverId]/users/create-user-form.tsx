@@ -31,7 +31,7 @@ export function CreateUserForm({ context, initial, unavailable = false }: { cont
         )}
         {state.notice ? <p className="alert warn">{state.notice}</p> : null}
         {created.passwords?.main ? <OneTimeSecret label="Password" value={created.passwords.main} /> : null}
-        {(['SFTP', 'FTP', 'FTPS'] as const).map((p) => (created.passwords?.[p] ? <OneTimeSecret key={p} label={`${p} password`} value={created.passwords[p]!} /> : null))}
+        {(['SFTP', 'FTP', 'FTPS'] as const).map((p) => (created.passwords?.[p] ? <OneTimeSecret key={p} label={`${p} password`} value={created.passwords[p]} /> : null))}
         <p className="toolbar">
           <Link className="button" href={`/servers/${context.serverId}/users/${encodeURIComponent(created.username)}`}>
             Open {created.username}

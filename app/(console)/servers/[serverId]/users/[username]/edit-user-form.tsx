@@ -35,7 +35,7 @@ export function EditUserForm({ context, username, target, reloadError }: { conte
           {reloadError ? <p className="alert warn">{reloadError} What is shown here may be out of date.</p> : null}
           {state.status === 'success' && state.data?.passwords?.main ? <OneTimeSecret label="New password" value={state.data.passwords.main} /> : null}
           {(['SFTP', 'FTP', 'FTPS'] as const).map((p) =>
-            state.status === 'success' && state.data?.passwords?.[p] ? <OneTimeSecret key={p} label={`${p} password`} value={state.data.passwords[p]!} /> : null,
+            state.status === 'success' && state.data?.passwords?.[p] ? <OneTimeSecret key={p} label={`${p} password`} value={state.data.passwords[p]} /> : null,
           )}
         </FormTop>
         <input type="hidden" name="versionId" value={user.versionId} />
