@@ -4,6 +4,7 @@ import { DeleteSecretCommand, RestoreSecretCommand, TagResourceCommand, UntagRes
 import type { Actor } from '../../auth/roles';
 import { recordAudit } from '../audit';
 import { ConsoleError, NotFoundError } from '../errors';
+import { noteUserChanged } from '../user-index';
 import { patchUser } from './compare-and-swap';
 import { assertUsername, requireManageableServer, sm, TAG_PENDING_DELETION, userSecretId } from './shared';
 
@@ -28,6 +29,7 @@ export async function deleteUser(serverId: string, username: string, recoveryWin
     // Tagged first, so the console can list it while it can still be restored.
     await sm().send(new TagResourceCommand({ SecretId, Tags: [{ Key: TAG_PENDING_DELETION, Value: 'true' }] }));
     const deleted = await sm().send(new DeleteSecretCommand({ SecretId, RecoveryWindowInDays: recoveryWindowInDays }));
+    noteUserChanged(serverId, username); // the user index drops it on its next use
     await recordAudit(actor, 'user.delete', serverId, username, { recoveryWindowInDays });
     return { deletionDate: deleted.DeletionDate?.toISOString() ?? null };
   } catch (err) {
@@ -43,6 +45,7 @@ export async function restoreUser(serverId: string, username: string, actor: Act
   const SecretId = userSecretId(serverId, username);
   try {
     await sm().send(new RestoreSecretCommand({ SecretId }));
+    noteUserChanged(serverId, username); // the user index reads it back on its next use
   } catch (err) {
     if (err instanceof Error && err.name === 'ResourceNotFoundException') throw new NotFoundError(`User ${username}`);
     throw err;

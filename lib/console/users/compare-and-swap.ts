@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { PutSecretValueCommand, TagResourceCommand, UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
 import type { PosixProfile } from '../../secret/contract';
 import { StaleVersionError } from '../errors';
+import { noteUserChanged } from '../user-index';
 import { PENDING_STAGE, readCurrent, requireManageableServer, sm, TAG_MANAGED, TAG_UID, userSecretId } from './shared';
 
 /**
@@ -14,6 +15,7 @@ import { PENDING_STAGE, readCurrent, requireManageableServer, sm, TAG_MANAGED, T
 export async function writeIfCurrent(serverId: string, username: string, secretString: string, expectedVersionId: string): Promise<string> {
   const SecretId = userSecretId(serverId, username);
   const put = await sm().send(new PutSecretValueCommand({ SecretId, SecretString: secretString, ClientRequestToken: randomUUID(), VersionStages: [PENDING_STAGE] }));
+  noteUserChanged(serverId, username); // the user index re-reads this user on its next use
   try {
     await sm().send(new UpdateSecretVersionStageCommand({ SecretId, VersionStage: 'AWSCURRENT', MoveToVersionId: put.VersionId, RemoveFromVersionId: expectedVersionId }));
   } catch (err) {

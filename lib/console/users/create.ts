@@ -7,11 +7,18 @@ import { serializeUserSecret, usernameSchema } from '../../secret/contract';
 import { recordAudit } from '../audit';
 import { ConsoleError } from '../errors';
 import { validateUserForm, type GeneratedPasswords, type UserFormInput } from '../user-form';
+import { noteUserChanged } from '../user-index';
 import { passwordsFor } from './passwords';
+import { reserveUid } from './uid-usage';
 import { requireManageableServer, sm, TAG_MANAGED, TAG_UID, userSecretId } from './shared';
 
 /** Creates the user's secret, or fails without writing anything (name taken, pending deletion, invalid). */
-export async function createUser(serverId: string, form: UserFormInput, actor: Actor): Promise<{ username: string; passwords: GeneratedPasswords }> {
+export async function createUser(
+  serverId: string,
+  form: UserFormInput,
+  actor: Actor,
+  options: { suggestedUid?: string } = {},
+): Promise<{ username: string; passwords: GeneratedPasswords }> {
   const server = await requireManageableServer(serverId);
   if (form.password.mode === 'keep') throw new ConsoleError('A new user has no password to keep.', { password: ['Choose to generate a password, or no password with SSH keys'] });
   const { shown, stored } = await passwordsFor(form, null);
@@ -23,6 +30,12 @@ export async function createUser(serverId: string, form: UserFormInput, actor: A
       ...(validated.ok ? {} : validated.fieldErrors),
       ...(username.success ? {} : { username: username.error.issues.map((i) => i.message) }),
     });
+  }
+  // The UID is reserved before the write (see user-index-uids.ts); a reserved UID left unused by a
+  // failed create is skipped, never handed out twice.
+  if (validated.input.PosixProfile) {
+    const uid = validated.input.PosixProfile.Uid;
+    await reserveUid(serverId, uid, { suggested: options.suggestedUid !== undefined && options.suggestedUid.trim() === String(uid) });
   }
   try {
     await sm().send(
@@ -47,6 +60,8 @@ export async function createUser(serverId: string, form: UserFormInput, actor: A
       });
     }
     throw err;
+  } finally {
+    noteUserChanged(serverId, username.data);
   }
   await recordAudit(actor, 'user.create', serverId, username.data, {
     authMethods: [...(shown.main ? ['password'] : []), ...(validated.input.PublicKey?.length ? ['keys'] : [])],
