@@ -10,7 +10,8 @@ import { forgetServerDescriptions } from '@/lib/console/servers';
 import type { UserFormInput } from '@/lib/console/user-form';
 import { builtUserIndex, resetUserIndexes, userIndex } from '@/lib/console/user-index';
 import { uidCounterSecretId } from '@/lib/console/user-index-uids';
-import { createUser, deleteUser, listPendingDeletion, listUsers, previewUser, restoreUser, setUserDisabled, uidUsage } from '@/lib/console/users';
+import { resetLoginIndexes } from '@/lib/console/user-index-logins';
+import { createUser, deleteUser, listPendingDeletion, listUsers, previewUser, restoreUser, setUserDisabled, testLogin, uidUsage } from '@/lib/console/users';
 import { secretName, serializeUserSecret } from '@/lib/secret/contract';
 import { startTestStack, type TestStack } from './local-stack-fixture';
 
@@ -92,14 +93,14 @@ describe('the user index', () => {
     expect(index.users.get('bulk0007')).toMatchObject({ uid: 5007, gid: 5007, passwordMode: 'hash', disabled: false });
   });
 
-  it('serves a page of a large server with 2 AWS calls: the page re-read and the pending deletions', async () => {
+  it('serves a page of a large server with 3 AWS calls: the page re-read, its last logins and the pending deletions', async () => {
     await builtUserIndex(SERVER);
     calls = [];
     await listUsers(SERVER);
-    expect(calls.sort()).toEqual(['BatchGetSecretValueCommand', 'ListSecretsCommand']);
+    expect(calls.sort()).toEqual(['BatchGetSecretValueCommand', 'FilterLogEventsCommand', 'ListSecretsCommand']);
     calls = [];
     const page = await listUsers(SERVER, { page: 3 });
-    expect(calls).toEqual(['BatchGetSecretValueCommand']);
+    expect(calls.sort()).toEqual(['BatchGetSecretValueCommand', 'FilterLogEventsCommand']);
     expect(page).toMatchObject({ indexed: true, page: 3 });
     expect(page.total).toBeGreaterThanOrEqual(USERS + 3);
     expect(page.users).toHaveLength(20);
@@ -109,7 +110,7 @@ describe('the user index', () => {
   it('searches anywhere in the name ignoring case, filters by status and sorts', async () => {
     const search = await listUsers(SERVER, { search: 'case-PART' });
     expect(search.users.map((u) => u.username)).toEqual(['Mixed.Case-Partner']);
-    expect(search.users[0]!.statuses).toEqual(['active', 'plaintext']);
+    expect(search.users[0]!.statuses).toEqual(['active', 'plaintext', 'never-logged-in']);
     const plaintext = await listUsers(SERVER, { status: 'plaintext' });
     expect(plaintext.users.map((u) => u.username)).toContain('Mixed.Case-Partner');
     expect(plaintext.users.every((u) => u.passwordMode === 'plaintext')).toBe(true);
@@ -125,6 +126,22 @@ describe('the user index', () => {
     expect(names).toEqual([...names].sort().reverse());
     const none = await listUsers(SERVER, { search: 'no such name' });
     expect(none.users).toEqual([]);
+  });
+
+  it('shows the last login, filters users who never logged in and sorts by last login', async () => {
+    const helpdesk: Actor = { username: 'hal', name: 'Hal', role: 'helpdesk' };
+    expect((await testLogin(SERVER, { username: 'alice', password: 'Demo-Alice-2026' }, helpdesk)).allowed).toBe(true);
+    expect((await testLogin(SERVER, { username: 'bulk0001', password: 'wrong' }, helpdesk)).allowed).toBe(false);
+    resetLoginIndexes();
+    const alice = (await listUsers(SERVER, { search: 'alice' })).users[0]!;
+    expect(alice.lastLoginAt).toEqual(expect.any(String));
+    expect(alice.statuses).not.toContain('never-logged-in');
+    const never = await listUsers(SERVER, { status: 'never-logged-in', search: 'bulk000' });
+    expect(never.users.map((u) => u.username)).toContain('bulk0001');
+    expect(never.users.every((u) => u.lastLoginAt === null)).toBe(true);
+    expect((await listUsers(SERVER, { status: 'never-logged-in' })).users.map((u) => u.username)).not.toContain('alice');
+    const byLogin = await listUsers(SERVER, { sort: 'login' });
+    expect(byLogin.users[0]!.username).toBe('alice');
   });
 
   it('follows the console’s own writes at once', async () => {

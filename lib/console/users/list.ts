@@ -5,17 +5,20 @@ import { BatchGetSecretValueCommand, ListSecretsCommand, paginateListSecrets, ty
 import { parseSecretName } from '../../secret/contract';
 import { ConsoleError } from '../errors';
 import { secretPrefix } from '../servers';
+import { lastSuccessfulLogins } from '../login-records';
+import { lastLoginsOfServer } from '../user-index-logins';
 import { indexedUser, rememberUsers, userIndex, type IndexedUser } from '../user-index';
 import { sm, TAG_PENDING_DELETION, USERS_PAGE_SIZE } from './shared';
 
-export const USER_STATUSES = ['active', 'disabled', 'expired', 'expiring', 'plaintext'] as const;
+export const USER_STATUSES = ['active', 'disabled', 'expired', 'expiring', 'plaintext', 'never-logged-in'] as const;
 export type UserStatus = (typeof USER_STATUSES)[number];
-export const USER_SORTS = ['name', 'changed', 'expiry'] as const;
+export const USER_SORTS = ['name', 'changed', 'expiry', 'login'] as const;
 export type UserSort = (typeof USER_SORTS)[number];
 export const EXPIRING_WITHIN_MS = 30 * 24 * 3600_000;
 export const PENDING_DELETION_PAGE_SIZE = 50;
 
-export type UserRow = IndexedUser & { expired: boolean; statuses: UserStatus[] };
+/** `lastLoginAt`: the last successful login within LAST_LOGIN_DAYS, null for none, undefined when the logs could not be read. */
+export type UserRow = IndexedUser & { expired: boolean; statuses: UserStatus[]; lastLoginAt: string | null | undefined };
 
 export type PendingDeletionRow = { username: string; deletionDate: string | null };
 
@@ -51,9 +54,11 @@ export type UserList = {
   nextToken: string | null;
   pendingDeletion: PendingDeletionRow[];
   pendingDeletionNextToken: string | null;
+  /** Set when the login records could not be read: the last-login column is empty, not "never". */
+  loginsUnavailable: string | null;
 };
 
-export function statusesOf(user: IndexedUser, now = Date.now()): { expired: boolean; statuses: UserStatus[] } {
+export function statusesOf(user: IndexedUser, now = Date.now(), lastLoginAt?: string | null): { expired: boolean; statuses: UserStatus[] } {
   const expiry = user.expiresAt ? Date.parse(user.expiresAt) : NaN;
   const expired = !Number.isNaN(expiry) && expiry <= now;
   const statuses: UserStatus[] = [];
@@ -62,15 +67,24 @@ export function statusesOf(user: IndexedUser, now = Date.now()): { expired: bool
   if (!user.disabled && !expired) statuses.push('active');
   if (!expired && !Number.isNaN(expiry) && expiry - now <= EXPIRING_WITHIN_MS) statuses.push('expiring');
   if (user.passwordMode === 'plaintext') statuses.push('plaintext');
+  if (lastLoginAt === null) statuses.push('never-logged-in');
   return { expired, statuses };
 }
 
-const toRow = (user: IndexedUser, now: number): UserRow => ({ ...user, ...statusesOf(user, now) });
+const toRow = (user: IndexedUser, now: number, logins: Map<string, string> | null): UserRow => {
+  const lastLoginAt = logins ? (logins.get(user.username) ?? null) : undefined;
+  return { ...user, ...statusesOf(user, now, lastLoginAt), lastLoginAt };
+};
 
-function compare(sort: UserSort): (a: IndexedUser, b: IndexedUser) => number {
+function compare(sort: UserSort, logins: Map<string, string> | null): (a: IndexedUser, b: IndexedUser) => number {
   const byName = (a: IndexedUser, b: IndexedUser) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0);
   if (sort === 'name') return byName;
-  const key = sort === 'changed' ? (u: IndexedUser) => u.lastChangedAt : (u: IndexedUser) => u.expiresAt;
+  const key =
+    sort === 'changed'
+      ? (u: IndexedUser) => u.lastChangedAt
+      : sort === 'login'
+        ? (u: IndexedUser) => logins?.get(u.username) ?? null
+        : (u: IndexedUser) => u.expiresAt;
   // Users without the value come last in either order; ties in name order.
   return (a, b) => {
     const x = key(a) ? Date.parse(key(a)!) : NaN;
@@ -98,20 +112,31 @@ export async function listUsers(serverId: string, options: UserListQuery = {}): 
   const pendingDeletion = pending?.rows ?? [];
   const pendingDeletionNextToken = pending?.nextToken ?? null;
   const now = Date.now();
+  let loginsUnavailable: string | null = null;
+  const unavailable = (err: unknown) => {
+    loginsUnavailable = err instanceof Error ? err.name : 'UnknownError';
+    console.error(JSON.stringify({ level: 'error', event: 'login-records-read-failed', serverId, error: loginsUnavailable }));
+    return null;
+  };
   if (status.ready) {
     const needle = search.toLowerCase();
     const sort = options.sort ?? 'name';
+    // Every user's last login only when the filter or the sort needs it (cached, see user-index-logins.ts).
+    const allLogins = options.status === 'never-logged-in' || sort === 'login' ? await lastLoginsOfServer(serverId).catch(unavailable) : null;
+    if (options.status === 'never-logged-in' && !allLogins) throw new ConsoleError('The login records could not be read, so users who never logged in cannot be listed now. Try again.');
     const matching = [...status.index.users.values()].filter(
-      (user) => (!needle || user.username.toLowerCase().includes(needle)) && (!options.status || statusesOf(user, now).statuses.includes(options.status)),
+      (user) =>
+        (!needle || user.username.toLowerCase().includes(needle)) &&
+        (!options.status || statusesOf(user, now, allLogins ? (allLogins.get(user.username) ?? null) : undefined).statuses.includes(options.status)),
     );
-    matching.sort(compare(sort));
+    matching.sort(compare(sort, allLogins));
     if (options.order === 'desc') matching.reverse();
     const pageCount = Math.max(1, Math.ceil(matching.length / pageSize));
     const page = Math.min(Math.max(1, Math.floor(options.page ?? 1)), pageCount);
     const shown = matching.slice((page - 1) * pageSize, page * pageSize);
-    const fresh = await rereadRows(serverId, shown);
+    const [fresh, pageLogins] = await Promise.all([rereadRows(serverId, shown), allLogins ? Promise.resolve(allLogins) : pageLastLogins(serverId, shown).catch(unavailable)]);
     return {
-      users: fresh.map((user) => toRow(user, now)),
+      users: fresh.map((user) => toRow(user, now, pageLogins)),
       indexed: true,
       total: matching.length,
       page,
@@ -121,13 +146,15 @@ export async function listUsers(serverId: string, options: UserListQuery = {}): 
       nextToken: null,
       pendingDeletion,
       pendingDeletionNextToken,
+      loginsUnavailable,
     };
   }
   // User names hold only these characters, so any other search has no match: no AWS call needed.
   const prefix = /^[\w@.-]*$/.test(search) ? search : null;
   const unindexed = options.status || prefix === null ? { users: [], nextToken: null } : await prefixPage(serverId, prefix, pageSize, options.nextToken);
+  const logins = await pageLastLogins(serverId, unindexed.users).catch(unavailable);
   return {
-    users: unindexed.users.map((user) => toRow(user, now)),
+    users: unindexed.users.map((user) => toRow(user, now, logins)),
     indexed: false,
     total: null,
     page: 1,
@@ -137,7 +164,18 @@ export async function listUsers(serverId: string, options: UserListQuery = {}): 
     nextToken: unindexed.nextToken,
     pendingDeletion,
     pendingDeletionNextToken,
+    loginsUnavailable,
   };
+}
+
+/** The page's last logins: one FilterLogEvents query for the page's names (more only for very long names). */
+async function pageLastLogins(serverId: string, rows: IndexedUser[]): Promise<Map<string, string>> {
+  if (rows.length === 0) return new Map();
+  const records = await lastSuccessfulLogins(
+    serverId,
+    rows.map((row) => row.username),
+  );
+  return new Map([...records].map(([name, record]) => [name, record.time]));
 }
 
 /** The shown rows as stored now (one call); a user deleted meanwhile drops out of the page and the index. */

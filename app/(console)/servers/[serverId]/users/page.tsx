@@ -20,8 +20,9 @@ const STATUS_LABELS: Record<UserStatus, string> = {
   expired: 'Expired',
   expiring: 'Expiring within 30 days',
   plaintext: 'Plaintext password',
+  'never-logged-in': 'Never logged in (90 days)',
 };
-const SORT_LABELS: Record<UserSort, string> = { name: 'Name', changed: 'Last change', expiry: 'Expiry' };
+const SORT_LABELS: Record<UserSort, string> = { name: 'Name', changed: 'Last change', expiry: 'Expiry', login: 'Last login' };
 
 function readTrail(back: string | undefined): string[] {
   if (!back) return [];
@@ -189,6 +190,11 @@ export default async function UsersPage({ params, searchParams }: Props) {
               beginning of names, and status filters and sorting wait for it. Reload in a moment.
             </p>
           )}
+          {result.data.loginsUnavailable ? (
+            <p className="alert warn" role="status">
+              The login records could not be read ({result.data.loginsUnavailable}), so the last-login column is empty for now.
+            </p>
+          ) : null}
           {result.data.users.length === 0 ? (
             <p>
               {view.status && !result.data.indexed
@@ -218,6 +224,9 @@ export default async function UsersPage({ params, searchParams }: Props) {
                   <th scope="col" aria-sort={view.sort === 'changed' ? (view.order === 'asc' ? 'ascending' : 'descending') : undefined}>
                     {result.data.indexed ? sortLink('changed', 'Last change') : 'Last change'}
                   </th>
+                  <th scope="col" aria-sort={view.sort === 'login' ? (view.order === 'asc' ? 'ascending' : 'descending') : undefined}>
+                    {result.data.indexed ? sortLink('login', 'Last login') : 'Last login'}
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -241,6 +250,7 @@ export default async function UsersPage({ params, searchParams }: Props) {
                       {user.statuses.includes('active') ? <span className="badge ok">Active</span> : null}
                       {user.statuses.includes('expiring') ? <span className="badge warn">Expires within 30 days</span> : null}
                       {user.statuses.includes('plaintext') ? <span className="badge warn">Plaintext password</span> : null}
+                      {user.statuses.includes('never-logged-in') ? <span className="badge">Never logged in</span> : null}
                       {user.problems.length ? (
                         <span className="badge warn" title={user.problems.join('; ')}>
                           Needs attention
@@ -249,6 +259,15 @@ export default async function UsersPage({ params, searchParams }: Props) {
                     </td>
                     <td>{user.expiresAt ? <time dateTime={user.expiresAt}>{user.expiresAt.slice(0, 16).replace('T', ' ')} UTC</time> : '—'}</td>
                     <td>{user.lastChangedAt ? <time dateTime={user.lastChangedAt}>{user.lastChangedAt.slice(0, 16).replace('T', ' ')} UTC</time> : '—'}</td>
+                    <td>
+                      {user.lastLoginAt ? (
+                        <time dateTime={user.lastLoginAt}>{user.lastLoginAt.slice(0, 16).replace('T', ' ')} UTC</time>
+                      ) : user.lastLoginAt === null ? (
+                        <span className="muted">never (90 days)</span>
+                      ) : (
+                        '—'
+                      )}
+                    </td>
                   </tr>
                 ))}
               </tbody>
