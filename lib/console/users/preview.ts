@@ -47,8 +47,7 @@ export async function previewUser(serverId: string, form: UserFormInput, options
   const uid = Number(form.uid);
   if (String(form.uid).trim() !== '' && uid === 0) warn('uid', 'UID 0 is root on the file system: this user could read and change every file.');
   if (String(form.uid).trim() !== '' && Number.isInteger(uid)) {
-    const usedBy = await uidsInUse(serverId);
-    const others = (usedBy[String(uid)] ?? []).filter((u) => u !== (options.editing ?? form.username));
+    const others = (await usersWithUid(serverId, uid)).filter((u) => u !== (options.editing ?? form.username));
     if (others.length) warn('uid', `UID ${uid} is already used by ${others.join(', ')} on this server: they would share file ownership.`);
   }
   const roleAccount = roleArnAccount(form.role);
@@ -91,10 +90,10 @@ async function namesDifferingInCase(serverId: string, username: string): Promise
   return [...status.index.users.keys()].filter((name) => name !== username && name.toLowerCase() === lower).sort();
 }
 
-/** UIDs in use by the index (no AWS call; empty until its first build is done). */
-async function uidsInUse(serverId: string): Promise<Record<string, string[]>> {
+/** Users holding `uid`, from the index (no AWS call; none until its first build is done). */
+async function usersWithUid(serverId: string, uid: number): Promise<string[]> {
   const status = await userIndex(serverId);
-  const usedBy: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
-  if (status.ready) for (const user of status.index.users.values()) if (user.uid !== null) (usedBy[String(user.uid)] ??= []).push(user.username);
-  return usedBy;
+  const names: string[] = [];
+  if (status.ready) for (const user of status.index.users.values()) if (user.uid === uid) names.push(user.username);
+  return names.sort();
 }
