@@ -187,6 +187,19 @@ async function applyChanges(serverId: string, s: ServerState, index: ServerIndex
   }
 }
 
+/**
+ * Re-reads users this console changed. A failure is logged and the users stay marked, so the next
+ * read tries again; meanwhile their rows are as before the change (a users page re-reads the rows
+ * it shows anyway), and the page or preview asking is not failed for it.
+ */
+async function refreshChanged(serverId: string, s: ServerState, index: ServerIndex): Promise<void> {
+  try {
+    await applyChanges(serverId, s, index);
+  } catch (err) {
+    console.error(JSON.stringify({ level: 'error', event: 'user-index-refresh-failed', serverId, error: err instanceof Error ? err.name : 'UnknownError' }));
+  }
+}
+
 export type IndexStatus =
   | { ready: true; index: ServerIndex; ageMs: number }
   | { ready: false; building: boolean; progress: number; lastError: string | null };
@@ -210,7 +223,7 @@ export async function userIndex(serverId: string, options: { waitMs?: number } =
   }
   const index = s.index;
   if (Date.now() - index.builtAt > INDEX_LIFETIME_MS) void startBuild(serverId, s).catch(() => undefined);
-  await applyChanges(serverId, s, index);
+  await refreshChanged(serverId, s, index);
   return { ready: true, index, ageMs: Date.now() - index.builtAt };
 }
 
