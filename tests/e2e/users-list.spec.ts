@@ -19,7 +19,7 @@ test('the users list searches anywhere in the name ignoring case, filters by sta
   await expect(table.getByRole('link', { name: 'alice' })).toHaveCount(0);
 
   await page.goto(USERS_URL);
-  await table.getByRole('link', { name: /Sort by name/ }).click();
+  await table.getByRole('columnheader', { name: /^User/ }).getByRole('link').click();
   await expect(page).toHaveURL(/order=desc/);
   const names = await table.locator('tbody tr td:first-child').allTextContents();
   expect(names).toEqual([...names].sort().reverse());

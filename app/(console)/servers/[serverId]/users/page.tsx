@@ -111,7 +111,7 @@ export default async function UsersPage({ params, searchParams }: Props) {
     const active = view.sort === sort;
     const order = active && view.order === 'asc' ? 'desc' : 'asc';
     return (
-      <Link href={href({ ...view, sort, order })} aria-label={`Sort by ${SORT_LABELS[sort].toLowerCase()}${active ? (view.order === 'asc' ? ', now ascending' : ', now descending') : ''}`}>
+      <Link href={href({ ...view, sort, order })} title={`Sort by ${SORT_LABELS[sort].toLowerCase()}, ${order === 'asc' ? 'ascending' : 'descending'}`}>
         {label}
         {active ? (view.order === 'asc' ? ' ▲' : ' ▼') : ''}
       </Link>
