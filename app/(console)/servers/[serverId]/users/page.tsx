@@ -99,7 +99,7 @@ export default async function UsersPage({ params, searchParams }: Props) {
         page: Number.isFinite(requestedPage) && requestedPage > 0 ? requestedPage : 1,
         nextToken: page,
         // A small server's index is built within this wait; a large one's keeps building behind the page.
-        waitMs: 1_500,
+        waitMs: 1_000,
       }),
     ),
     deletedPage ? load('the deleted users', () => listPendingDeletion(serverId, deletedPage)) : Promise.resolve(null),
