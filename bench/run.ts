@@ -1,7 +1,8 @@
-// `npm run bench [lambda|console|sftp|local|signin …]`: speed and memory figures, printed, never asserted.
+// `npm run bench [lambda|console|sftp|local|signin|scale …]`: speed and memory figures, printed, never asserted.
 import { runConsoleBench } from './console';
 import { runLambdaBench } from './lambda';
 import { runLocalBench } from './local';
+import { runScaleBench } from './scale';
 import { runSigninBench } from './signin';
 import { runSftpBench } from './sftp';
 
@@ -11,9 +12,11 @@ const suites: Record<string, () => Promise<void>> = {
   sftp: runSftpBench,
   local: runLocalBench,
   signin: runSigninBench,
+  scale: runScaleBench,
 };
 
-const requested = process.argv.slice(2);
+// Options (`--50k`) are read by the suites themselves.
+const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 const unknown = requested.filter((name) => !(name in suites));
 if (unknown.length > 0) {
   console.error(`Unknown bench ${unknown.join(', ')}; choose from ${Object.keys(suites).join(', ')}.`);

@@ -13,6 +13,7 @@ import { logsOperations } from './services/logs';
 import { secretsManagerOperations } from './services/secrets-manager';
 import { identityProviderFor, transferOperations } from './services/transfer';
 import type { Operation, ServiceContext } from './services/types';
+import { writeLoginLine } from './login-log';
 import { startSftpServer, type SftpServerOptions } from './sftp/server';
 import { Store } from './store';
 
@@ -131,7 +132,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
   const port = (server.address() as AddressInfo).port;
   const endpoint = `http://${host}:${port}`;
-  const baseContext = (region: string): ServiceContext => ({ store, region, endpoint, logLogin: (record) => log({ source: 'idp', ...(record as object) }) });
+  // Each login's line goes to the stack's log and, as on AWS, into the function's CloudWatch Logs group.
+  const logLogin = (region: string) => (record: unknown) => {
+    log({ source: 'idp', ...(record as object) });
+    if (typeof record === 'object' && record !== null) writeLoginLine(store, region, record as Record<string, unknown>);
+  };
+  const baseContext = (region: string): ServiceContext => ({ store, region, endpoint, logLogin: logLogin(region) });
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((err: unknown) => {
@@ -244,6 +250,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           'PUBLIC_KEY_OR_PASSWORD') as SftpServerOptions['authenticationMethods'],
         authenticate: async (event) => await authenticate(event),
         log: (line) => log({ source: 'sftp', serverId: transferServer.ServerId, ...line }),
+        recordLogin: logLogin(store.homeRegion),
       });
       transferServer.Tags = [
         ...transferServer.Tags.filter((tag) => tag.Key !== 'transfer-desk:local-endpoint'),

@@ -1,7 +1,6 @@
 // Transfer servers as the console shows them: plain objects, with whether the console can manage them.
 import 'server-only';
 import { DescribeServerCommand, paginateListServers, type DescribedServer } from '@aws-sdk/client-transfer';
-import { paginateListSecrets } from '@aws-sdk/client-secrets-manager';
 import { aws } from '../aws/clients';
 import { DEFAULT_SECRET_PREFIX } from '../secret/contract';
 
@@ -30,15 +29,6 @@ function readOnlyReason(type: string): string | null {
   return 'This server authenticates through AWS Directory Service; manage its users in the directory.';
 }
 
-/** Counts a Lambda server's users from Secrets Manager (Transfer reports none for custom providers). */
-async function countUsers(serverId: string): Promise<number> {
-  let count = 0;
-  for await (const page of paginateListSecrets({ client: aws().secretsManager, pageSize: 100 }, { Filters: [{ Key: 'name', Values: [`${secretPrefix()}${serverId}/`] }] })) {
-    count += page.SecretList?.length ?? 0;
-  }
-  return count;
-}
-
 function toSummary(server: DescribedServer, userCount: number | null): ServerSummary {
   const type = server.IdentityProviderType ?? 'SERVICE_MANAGED';
   return {
@@ -58,7 +48,25 @@ function toSummary(server: DescribedServer, userCount: number | null): ServerSum
   };
 }
 
+/**
+ * How long a server's description is reused: a Transfer server's identity provider, domain and
+ * protocols change rarely and only by an AWS-side admin, so every page and action of the next 30 s
+ * (a create costs at most 5 AWS calls, issue 11) reuses one DescribeServer. Per process.
+ */
+export const SERVER_DESCRIPTION_LIFETIME_MS = 30_000;
+const described = new Map<string, { at: number; server: Promise<ServerSummary | null> }>();
+
 export async function getServer(serverId: string): Promise<ServerSummary | null> {
+  const cached = described.get(serverId);
+  if (cached && Date.now() - cached.at < SERVER_DESCRIPTION_LIFETIME_MS) return cached.server;
+  const server = describeServer(serverId);
+  described.set(serverId, { at: Date.now(), server });
+  // A failed description is not remembered: the next call asks again.
+  server.catch(() => described.delete(serverId));
+  return server;
+}
+
+async function describeServer(serverId: string): Promise<ServerSummary | null> {
   try {
     const { Server } = await aws().transfer.send(new DescribeServerCommand({ ServerId: serverId }));
     return Server ? toSummary(Server, null) : null;
@@ -66,6 +74,11 @@ export async function getServer(serverId: string): Promise<ServerSummary | null>
     if (err instanceof Error && (err.name === 'ResourceNotFoundException' || err.name === 'InvalidRequestException')) return null;
     throw err;
   }
+}
+
+/** Forgets cached server descriptions (tests). */
+export function forgetServerDescriptions(): void {
+  described.clear();
 }
 
 export async function listServers(): Promise<ServerSummary[]> {
@@ -82,7 +95,11 @@ export async function listServers(): Promise<ServerSummary[]> {
     ids.map(async (serverId) => {
       const { Server } = await aws().transfer.send(new DescribeServerCommand({ ServerId: serverId }));
       const lambda = Server?.IdentityProviderType === 'AWS_LAMBDA';
-      return toSummary(Server ?? { ServerId: serverId, Arn: '' }, lambda ? await countUsers(serverId) : counts.get(serverId) ?? null);
+      // A Lambda server's users are counted from the user index, lazily (see the Servers page):
+      // Transfer reports none for custom identity providers.
+      const summary = toSummary(Server ?? { ServerId: serverId, Arn: '' }, lambda ? null : (counts.get(serverId) ?? null));
+      if (Server) described.set(serverId, { at: Date.now(), server: Promise.resolve(summary) });
+      return summary;
     }),
   );
 }

@@ -47,33 +47,71 @@ function jsonPath(value: unknown, path: string[]): unknown {
   return path.reduce<unknown>((current, key) => (current && typeof current === 'object' && Object.hasOwn(current, key) ? (current as Record<string, unknown>)[key] : undefined), value);
 }
 
-/** The filter-pattern forms the console uses: terms, "quoted phrases", ?alternatives, -exclusions, and `{ $.a = "b" && … }`. */
+type JsonTest = (parsed: unknown) => boolean;
+
+/** A JSON pattern body: comparisons joined by `&&` and `||` (`&&` binds tighter), grouped by parentheses. */
+function compileJsonPattern(body: string): Matcher {
+  const tokens = [...body.matchAll(/\s*(&&|\|\||\(|\)|\$\.[\w.]+\s*(?:=|!=)\s*(?:"(?:[^"\\]|\\.)*"|[^\s"()&|]+)|\S)/g)].map((m) => m[1] ?? '');
+  let at = 0;
+  const fail = () => invalidParameter('Invalid filter pattern');
+  const comparison = (token: string): JsonTest => {
+    const match = /^\$\.([\w.]+)\s*(=|!=)\s*(?:"((?:[^"\\]|\\.)*)"|(\S+))$/.exec(token);
+    if (!match) throw fail();
+    const [, path = '', op, quoted, bare] = match;
+    const expected = quoted !== undefined ? quoted.replace(/\\(.)/g, '$1') : (bare ?? '');
+    const prefix = expected.endsWith('*');
+    const wanted = prefix ? expected.slice(0, -1) : expected;
+    return (parsed) => {
+      const actual = jsonPath(parsed, path.split('.'));
+      const actualText = actual === undefined || actual === null ? undefined : String(actual);
+      const equal = actualText !== undefined && (prefix ? actualText.startsWith(wanted) : actualText === wanted);
+      return op === '=' ? equal : !equal;
+    };
+  };
+  const primary = (): JsonTest => {
+    const token = tokens[at++];
+    if (token === undefined) throw fail();
+    if (token === '(') {
+      const inner = either();
+      if (tokens[at++] !== ')') throw fail();
+      return inner;
+    }
+    return comparison(token);
+  };
+  const both = (): JsonTest => {
+    const parts = [primary()];
+    while (tokens[at] === '&&') {
+      at++;
+      parts.push(primary());
+    }
+    return (parsed) => parts.every((part) => part(parsed));
+  };
+  const either = (): JsonTest => {
+    const parts = [both()];
+    while (tokens[at] === '||') {
+      at++;
+      parts.push(both());
+    }
+    return (parsed) => parts.some((part) => part(parsed));
+  };
+  const test = either();
+  if (at !== tokens.length) throw fail();
+  return (message) => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(message);
+    } catch {
+      return false;
+    }
+    return test(parsed);
+  };
+}
+
+/** The filter-pattern forms the console uses: terms, "quoted phrases", ?alternatives, -exclusions, and `{ $.a = "b" && ($.c = "d" || …) }`. */
 export function compileFilterPattern(pattern: string): Matcher {
   const text = pattern.trim();
   if (text === '') return () => true;
-  if (text.startsWith('{') && text.endsWith('}')) {
-    const clauses = text.slice(1, -1).split('&&').map((clause) => {
-      const match = /^\s*\$\.([\w.]+)\s*(=|!=)\s*(?:"((?:[^"\\]|\\.)*)"|([^\s"]+))\s*$/.exec(clause);
-      if (!match) throw invalidParameter('Invalid filter pattern');
-      const [, path = '', op, quoted, bare] = match;
-      const expected = quoted ?? bare ?? '';
-      const prefix = expected.endsWith('*');
-      const wanted = prefix ? expected.slice(0, -1) : expected;
-      return (message: string) => {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(message);
-        } catch {
-          return false;
-        }
-        const actual = jsonPath(parsed, path.split('.'));
-        const actualText = actual === undefined || actual === null ? undefined : echoed(actual);
-        const equal = actualText !== undefined && (prefix ? actualText.startsWith(wanted) : actualText === wanted);
-        return op === '=' ? equal : !equal;
-      };
-    });
-    return (message) => clauses.every((clause) => clause(message));
-  }
+  if (text.startsWith('{') && text.endsWith('}')) return compileJsonPattern(text.slice(1, -1));
   const tokens = [...text.matchAll(/([?-]?)(?:"((?:[^"\\]|\\.)*)"|(\S+))/g)].map((m) => ({ mode: m[1] ?? '', term: m[2] ?? m[3] ?? '' }));
   const required = tokens.filter((t) => t.mode === '').map((t) => t.term);
   const optional = tokens.filter((t) => t.mode === '?').map((t) => t.term);
@@ -159,7 +197,9 @@ export const logsOperations: Operations = {
       if (names && namePrefix !== null) throw invalidParameter('You cannot specify both logStreamNames and logStreamNamePrefix.');
       const startTime = typeof input.startTime === 'number' ? input.startTime : -Infinity;
       const endTime = typeof input.endTime === 'number' ? input.endTime : Infinity;
-      const matches = compileFilterPattern(typeof input.filterPattern === 'string' ? input.filterPattern : '');
+      const pattern = typeof input.filterPattern === 'string' ? input.filterPattern : '';
+      if (pattern.length > 1024) throw invalidParameter("1 validation error detected: Value at 'filterPattern' failed to satisfy constraint: Member must have length less than or equal to 1024");
+      const matches = compileFilterPattern(pattern);
       const all = [...g.streams]
         .filter(([name]) => (names ? names.includes(name) : namePrefix === null || name.startsWith(namePrefix)))
         .flatMap(([logStreamName, stream]) => stream.events.map((event) => ({ logStreamName, ...event })))

@@ -14,6 +14,7 @@ export type LoginOptions = {
   authenticationMethods: SftpAuthenticationMethods;
   authenticate(event: Record<string, unknown>): Promise<Record<string, unknown>>;
   log: (line: Record<string, unknown>) => void;
+  recordLogin?: (record: Record<string, unknown>) => void;
   limits: SftpLimits;
   penalties: LoginPenalties;
   /** Ends the connection (too many failures). */
@@ -84,6 +85,28 @@ export class LoginFlow {
     ctx.accept();
   }
 
+  private recordKeyNotOnFile(ctx: PublicKeyAuthContext): void {
+    try {
+      this.options.recordLogin?.({
+        level: 'info',
+        event: 'login',
+        decision: 'deny',
+        reason: 'PUBLIC_KEY_NOT_ON_FILE',
+        serverId: this.options.serverId,
+        username: shown(ctx.username),
+        protocol: 'SFTP',
+        sourceIp: this.options.sourceIp,
+        method: 'publickey',
+        requestId: null,
+        coldStart: false,
+        latencyMs: 0,
+        keyFingerprint: `SHA256:${createHash('sha256').update(ctx.key.data).digest('base64').replace(/=+$/, '')}`,
+      });
+    } catch {
+      // Recording is best effort; the refusal itself stands.
+    }
+  }
+
   private async decide(ctx: AuthContext): Promise<void> {
     const { authenticationMethods: methods, efsRoot, sourceIp, log, penalties } = this.options;
     const remaining: AuthenticationType[] = methods === 'PUBLIC_KEY_AND_PASSWORD' && this.keyVerifiedFor === ctx.username ? ['password'] : this.allowed;
@@ -108,6 +131,9 @@ export class LoginFlow {
       const next = line ? sessionFrom(ctx.username, answer, efsRoot) : null;
       if (!line || !next) {
         log({ event: 'sftp-auth', method: 'publickey', username: shown(ctx.username), sourceIp, decision: 'deny' });
+        // The Lambda returned the keys on file and allowed the login; only the endpoint knows the
+        // offered key is not among them (Transfer logs this in the server's own log group).
+        if (Array.isArray(answer.PublicKeys)) this.recordKeyNotOnFile(ctx);
         return this.fail(ctx, remaining, false);
       }
       // The first, unsigned try only asks whether this key would do.

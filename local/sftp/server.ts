@@ -24,6 +24,8 @@ export type SftpServerOptions = {
   authenticationMethods: SftpAuthenticationMethods;
   authenticate(event: Record<string, unknown>): Promise<Record<string, unknown>>;
   log?: (line: Record<string, unknown>) => void;
+  /** Where a login line of the endpoint's own (a key that is not on file) goes, beside the Lambda's. */
+  recordLogin?: (record: Record<string, unknown>) => void;
   /** Overrides of the abuse limits (defaults and LOCAL_SFTP_* variables in limits.ts). */
   limits?: Partial<SftpLimits>;
 };

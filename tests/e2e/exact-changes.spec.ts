@@ -153,6 +153,6 @@ test('unknown servers and users are clear pages with a way back; a malformed pat
   const malformed = await page.goto(`${USERS_URL}/%E0%A4%A`);
   expect(malformed?.status()).toBe(404);
   await page.goto(`${USERS_URL}?q=${encodeURIComponent('é')}`);
-  await expect(page.getByText('No user name starts with “é”')).toBeVisible();
+  await expect(page.getByText('No user name contains “é”')).toBeVisible();
   await expect(page.getByText('Could not load the users')).toHaveCount(0);
 });

@@ -1,8 +1,10 @@
 import Link from 'next/link';
+import { Suspense } from 'react';
 import { LoadError } from '@/components/load-error';
 import { requirePageRole } from '@/lib/auth/session';
 import { load } from '@/lib/console/load';
 import { listServers } from '@/lib/console/servers';
+import { userIndex } from '@/lib/console/user-index';
 
 export const metadata = { title: 'Servers' };
 
@@ -60,7 +62,15 @@ export default async function ServersPage() {
                   ) : null}
                 </td>
                 <td>{server.protocols.join(', ')}</td>
-                <td>{server.userCount ?? '—'}</td>
+                <td>
+                  {server.manageable ? (
+                    <Suspense fallback={<span className="muted">counting…</span>}>
+                      <UserCount serverId={server.serverId} />
+                    </Suspense>
+                  ) : (
+                    (server.userCount ?? '—')
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -68,4 +78,21 @@ export default async function ServersPage() {
       )}
     </>
   );
+}
+
+/**
+ * A Lambda server's user count from the user index, streamed after the rest of the page: it waits at
+ * most 1.5 s for a first build, then says how far the build got (the build goes on in the background).
+ */
+async function UserCount({ serverId }: { serverId: string }) {
+  const status = await userIndex(serverId, { waitMs: 1_500 }).catch(() => null);
+  if (!status) return <span className="muted">not counted (Secrets Manager could not be read)</span>;
+  if (!status.ready) {
+    return (
+      <span className="muted" role="status">
+        counting… ({status.progress} so far)
+      </span>
+    );
+  }
+  return <>{status.index.users.size}</>;
 }

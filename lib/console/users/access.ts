@@ -6,6 +6,7 @@ import { auditNotice, recordAudit } from '../audit';
 import { auditChanges } from '../audit-changes';
 import type { StoredUserSecret } from '../../secret/contract';
 import { ConsoleError, errorName, NotFoundError } from '../errors';
+import { noteUserChanged } from '../user-index';
 import { mayHaveLanded, readBack, withRetries } from './read-back';
 import { patchUser } from './compare-and-swap';
 import { assertUsername, requireManageableServer, sm, TAG_PENDING_DELETION, userSecretId } from './shared';
@@ -74,6 +75,7 @@ export async function deleteUser(serverId: string, username: string, recoveryWin
     }
     deletionDate = stored.deletionDate;
   }
+  noteUserChanged(serverId, username); // the user index drops it on its next use
   const audit = await recordAudit(actor, 'user.delete', serverId, username, { recoveryWindowInDays });
   return { deletionDate, notices: auditNotice(audit) };
 }
@@ -84,6 +86,7 @@ export async function restoreUser(serverId: string, username: string, actor: Act
   const SecretId = userSecretId(serverId, username);
   try {
     await sm().send(new RestoreSecretCommand({ SecretId }));
+    noteUserChanged(serverId, username); // the user index reads it back on its next use
   } catch (err) {
     if (errorName(err) === 'ResourceNotFoundException') throw new NotFoundError(`User ${username}`);
     if (!mayHaveLanded(err)) throw err;
@@ -91,6 +94,7 @@ export async function restoreUser(serverId: string, username: string, actor: Act
     if (!stored.exists) throw new NotFoundError(`User ${username}`);
     if (stored.deleted) throw err;
   }
+  noteUserChanged(serverId, username); // the user index reads it back on its next use
   const untagged = await removePendingTag(SecretId);
   const audit = await recordAudit(actor, 'user.restore', serverId, username);
   return {

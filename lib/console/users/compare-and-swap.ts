@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { PutSecretValueCommand, TagResourceCommand, UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
 import type { PosixProfile } from '../../secret/contract';
 import { StaleVersionError } from '../errors';
+import { noteUserChanged } from '../user-index';
 import { dropPendingStage, mayHaveLanded, readBack } from './read-back';
 import { PENDING_STAGE, readCurrent, requireManageableServer, sm, TAG_MANAGED, TAG_UID, userSecretId } from './shared';
 
@@ -16,6 +17,14 @@ import { PENDING_STAGE, readCurrent, requireManageableServer, sm, TAG_MANAGED, T
  * from a real conflict. A version that did not become current loses its private stage.
  */
 export async function writeIfCurrent(serverId: string, username: string, secretString: string, expectedVersionId: string): Promise<string> {
+  try {
+    return await writeVersionIfCurrent(serverId, username, secretString, expectedVersionId);
+  } finally {
+    noteUserChanged(serverId, username); // whatever the outcome, the user index re-reads this user on its next use
+  }
+}
+
+async function writeVersionIfCurrent(serverId: string, username: string, secretString: string, expectedVersionId: string): Promise<string> {
   const SecretId = userSecretId(serverId, username);
   const versionId = randomUUID();
   try {

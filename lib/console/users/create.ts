@@ -8,12 +8,14 @@ import { auditNotice, recordAudit } from '../audit';
 import { auditChanges } from '../audit-changes';
 import { ConsoleError, errorName, OutcomeUnknownError } from '../errors';
 import { validateUserForm, type GeneratedPasswords, type UserFormInput } from '../user-form';
+import { noteUserChanged } from '../user-index';
 import { passwordsFor } from './passwords';
 import { mayHaveLanded, readBack } from './read-back';
+import { reserveUid } from './uid-usage';
 import { requireManageableServer, sm, TAG_MANAGED, TAG_UID, userSecretId } from './shared';
 
 /** Creates the user's secret, or fails without writing anything (name taken, pending deletion, invalid). */
-export async function createUser(serverId: string, form: UserFormInput, actor: Actor): Promise<CreateResult> {
+export async function createUser(serverId: string, form: UserFormInput, actor: Actor, options: { suggestedUid?: string } = {}): Promise<CreateResult> {
   const server = await requireManageableServer(serverId);
   if (form.password.mode === 'keep') throw new ConsoleError('A new user has no password to keep.', { password: ['Choose to generate a password, or no password with SSH keys'] });
   const { shown, stored } = await passwordsFor(form, null);
@@ -25,6 +27,12 @@ export async function createUser(serverId: string, form: UserFormInput, actor: A
       ...(validated.ok ? {} : validated.fieldErrors),
       ...(username.success ? {} : { username: username.error.issues.map((i) => i.message) }),
     });
+  }
+  // The UID is reserved before the write (see user-index-uids.ts); a reserved UID left unused by a
+  // failed create is skipped, never handed out twice.
+  if (validated.input.PosixProfile) {
+    const uid = validated.input.PosixProfile.Uid;
+    await reserveUid(serverId, uid, { suggested: options.suggestedUid !== undefined && options.suggestedUid.trim() === String(uid) });
   }
   // The token is the first version's id: an SDK retry of a create AWS applied is answered as done,
   // and a read-back can tell this create from another one of the same name.
@@ -46,6 +54,8 @@ export async function createUser(serverId: string, form: UserFormInput, actor: A
     );
   } catch (err) {
     outcome = await createdAfterAll(SecretId, token, username.data, err, Object.keys(shown).length > 0);
+  } finally {
+    noteUserChanged(serverId, username.data);
   }
   const audit = await recordAudit(
     actor,

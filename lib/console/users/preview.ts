@@ -1,13 +1,11 @@
 // What saving a form would store and what the Lambda would answer, before anything is written.
 import 'server-only';
-import { paginateListSecrets } from '@aws-sdk/client-secrets-manager';
 import { decideLogin } from '../../idp/decide-login';
-import { parseSecretName, PROTOCOLS, roleArnAccount, serializeUserSecret, usernameSchema } from '../../secret/contract';
+import { PROTOCOLS, roleArnAccount, serializeUserSecret, usernameSchema } from '../../secret/contract';
 import { arnAccount, looksLikePrivateKey } from '../browser-checks';
-import { secretPrefix } from '../servers';
 import { validateUserForm, type UserFormInput } from '../user-form';
-import { KEPT_PASSWORD_PLACEHOLDER, keyViews, PASSWORD_KEYS, requireManageableServer, sm, type PublicKeyView } from './shared';
-import { uidUsage } from './uid-usage';
+import { KEPT_PASSWORD_PLACEHOLDER, keyViews, PASSWORD_KEYS, requireManageableServer, type PublicKeyView } from './shared';
+import { userIndex } from '../user-index';
 
 export type UserPreview = {
   fieldErrors: Record<string, string[]>;
@@ -49,8 +47,7 @@ export async function previewUser(serverId: string, form: UserFormInput, options
   const uid = Number(form.uid);
   if (String(form.uid).trim() !== '' && uid === 0) warn('uid', 'UID 0 is root on the file system: this user could read and change every file.');
   if (String(form.uid).trim() !== '' && Number.isInteger(uid)) {
-    const { usedBy } = await uidUsage(serverId);
-    const others = (usedBy[String(uid)] ?? []).filter((u) => u !== (options.editing ?? form.username));
+    const others = (await usersWithUid(serverId, uid)).filter((u) => u !== (options.editing ?? form.username));
     if (others.length) warn('uid', `UID ${uid} is already used by ${others.join(', ')} on this server: they would share file ownership.`);
   }
   const roleAccount = roleArnAccount(form.role);
@@ -82,23 +79,21 @@ export async function previewUser(serverId: string, form: UserFormInput, options
 }
 
 /**
- * Existing users whose name equals `username` but for case. ListSecrets' name filter is a
- * case-sensitive prefix, so the search asks for every case of the first three characters (at most
- * eight prefixes, within the filter's ten values) and compares the rest here, reading a bounded
- * number of pages.
+ * Existing users whose name equals `username` but for case, from the user index (no AWS call). Until
+ * the index's first build is done, nothing is found: the warning is advisory, and the index is
+ * built in the background by the first page that needs it.
  */
 async function namesDifferingInCase(serverId: string, username: string): Promise<string[]> {
-  let prefixes = [''];
-  for (const char of username.slice(0, 3)) prefixes = prefixes.flatMap((p) => [...new Set([p + char.toLowerCase(), p + char.toUpperCase()])]);
-  const base = `${secretPrefix()}${serverId}/`;
-  const found: string[] = [];
-  let pages = 0;
-  for await (const page of paginateListSecrets({ client: sm(), pageSize: 100 }, { Filters: [{ Key: 'name', Values: prefixes.map((p) => base + p) }] })) {
-    for (const entry of page.SecretList ?? []) {
-      const name = entry.Name ? parseSecretName(entry.Name, secretPrefix())?.username : undefined;
-      if (name !== undefined && name !== username && name.toLowerCase() === username.toLowerCase()) found.push(name);
-    }
-    if (++pages >= 5) break;
-  }
-  return found;
+  const status = await userIndex(serverId);
+  if (!status.ready) return [];
+  const lower = username.toLowerCase();
+  return [...status.index.users.keys()].filter((name) => name !== username && name.toLowerCase() === lower).sort();
+}
+
+/** Users holding `uid`, from the index (no AWS call; none until its first build is done). */
+async function usersWithUid(serverId: string, uid: number): Promise<string[]> {
+  const status = await userIndex(serverId);
+  const names: string[] = [];
+  if (status.ready) for (const user of status.index.users.values()) if (user.uid === uid) names.push(user.username);
+  return names.sort();
 }

@@ -45,9 +45,10 @@ export const previewUserAction = authedAction(
 
 export const createUserAction = authedAction(
   'admin',
-  withForm({ serverId }),
+  // suggestedUid: the UID the page suggested, so a save can tell it from one the admin chose.
+  withForm({ serverId, suggestedUid: z.string().max(20).optional() }),
   async (input, { actor }) => {
-    const created = await createUser(input.serverId, input.form, actor);
+    const created = await createUser(input.serverId, input.form, actor, { suggestedUid: input.suggestedUid });
     revalidatePath(usersPath(input.serverId));
     return {
       status: 'success',

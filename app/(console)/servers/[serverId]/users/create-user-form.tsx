@@ -50,6 +50,8 @@ export function CreateUserForm({ context, initial, unavailable = false }: { cont
     <div className="two-col">
       <form ref={formRef} action={user.dispatch} onSubmit={user.onSubmit} noValidate aria-label="Create user">
         <FormTop state={state} localRefusal={user.localRefusal} labelFor={labelFor} />
+        {/* The UID this page suggested: a save reserves it, and refuses it if another save took it since. */}
+        <input type="hidden" name="suggestedUid" value={initial.uid} />
         <UserFields mode="create" hasPassword={false} {...context} user={user} warnings={user.preview?.fieldWarnings ?? {}} />
         <SubmitButton pendingText="Creating…" pending={user.pending}>
           Create user

@@ -30,7 +30,7 @@ export default async function NewUserPage({ params }: { params: Promise<{ server
   const server = loaded?.server ?? { name: null, domain: 'EFS' as const, protocols: ['SFTP'] };
   const roles = loaded?.roles ?? [];
   const fileSystems = loaded?.fileSystems ?? [];
-  const uids = loaded?.uids ?? { nextUid: 2000 };
+  const uids = loaded?.uids ?? { nextUid: 2000, complete: false };
   return (
     <>
       <p>
@@ -38,6 +38,12 @@ export default async function NewUserPage({ params }: { params: Promise<{ server
       </p>
       <h1>Create user</h1>
       {!result.ok ? <LoadError message={result.message} /> : null}
+      {loaded && !uids.complete ? (
+        <p className="alert warn" role="status">
+          This server’s user index is still being built, so the suggested UID {uids.nextUid} only avoids UIDs this console has handed out; users made elsewhere
+          are not checked yet. The preview names a UID in use once the index is ready.
+        </p>
+      ) : null}
       <CreateUserForm
         unavailable={!loaded}
         context={{
