@@ -1,14 +1,16 @@
 'use client';
 
+import { useId } from 'react';
 import { CopyButton } from '@/components/copy-button';
 import { connectionText, type ConnectionDetails } from '@/lib/console/connection';
 
 /** Connection instructions ready to send; a password appears only right after it was generated. */
 export function ConnectionInstructions({ details, password }: { details: ConnectionDetails; password?: string }) {
   const text = connectionText(details, password);
+  const headingId = useId();
   return (
-    <section aria-labelledby="connection-heading" className="card">
-      <h2 id="connection-heading" style={{ marginTop: 0 }}>
+    <section aria-labelledby={headingId} className="card">
+      <h2 id={headingId} style={{ marginTop: 0 }}>
         Connection instructions
       </h2>
       {password ? <p className="alert warn">The new password is shown only now, inside these instructions. Send them through a safe channel.</p> : null}

@@ -87,7 +87,7 @@ export function TestLoginForm({ serverId, username, protocols, keysOnFile }: { s
       <div aria-live="polite" role="status">
         {result ? (
           <div className={`alert ${result.allowed ? 'ok' : 'error'}`} data-testid="test-login-result">
-            <strong>{result.allowed ? 'Allowed' : 'Refused'}:</strong> {result.explanation}.
+            <strong>{result.allowed ? 'Allowed.' : 'Denied.'}</strong> {result.explanation}.
             {result.key ? (
               <>
                 <br />
