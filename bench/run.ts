@@ -1,5 +1,6 @@
 // `npm run bench [lambda|console|sftp|local|signin …]`: speed and memory figures, printed, never asserted.
 import { runConsoleBench } from './console';
+import { runHistoryBench } from './history';
 import { runLambdaBench } from './lambda';
 import { runLocalBench } from './local';
 import { runSigninBench } from './signin';
@@ -11,6 +12,7 @@ const suites: Record<string, () => Promise<void>> = {
   sftp: runSftpBench,
   local: runLocalBench,
   signin: runSigninBench,
+  history: runHistoryBench,
 };
 
 const requested = process.argv.slice(2);
