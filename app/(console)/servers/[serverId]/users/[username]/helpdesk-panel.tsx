@@ -11,7 +11,7 @@ import { fieldLabel } from '@/lib/console/user-form-fields';
 import type { ConnectionDetails } from '@/lib/console/connection';
 import type { ExistingPassword, PasswordSlot } from '@/lib/console/users';
 import { resetPasswordAction, setUserDisabledAction } from '../actions';
-import { ConnectionInstructions } from './connection-instructions';
+import { ConnectionInstructions } from '@/components/connection-instructions';
 import { TestLoginForm, type KeyOnFile } from './test-login-form';
 import { useUserWrites } from './user-writes';
 

@@ -17,7 +17,7 @@ import { getServer } from '@/lib/console/servers';
 import { cachedUser } from './cached-user';
 import { DeleteUser } from './delete-user';
 import { EditUserForm } from './edit-user-form';
-import { ConnectionInstructions } from './connection-instructions';
+import { ConnectionInstructions } from '@/components/connection-instructions';
 import { HelpdeskPanel } from './helpdesk-panel';
 import { LoginHistory } from './login-history';
 import { UserWritesProvider } from './user-writes';
