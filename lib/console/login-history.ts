@@ -3,7 +3,7 @@ import 'server-only';
 import { summarizeStoredSecret } from '../secret/contract';
 import { NotFoundError } from './errors';
 import { explainLogin, type LoginContext } from './login-reasons';
-import { lastSuccessfulLogins, listLoginRecords, type LoginRecord } from './login-records';
+import { DEFAULT_HISTORY_DAYS, listLoginRecords, type LoginRecord } from './login-records';
 import { readCurrent } from './users/shared';
 import { lastDisable } from './users/user-activity';
 
@@ -32,10 +32,12 @@ function explained(record: LoginRecord, context: LoginContext): ExplainedRecord 
 
 /** One page of a user's attempts, newest first; the first page also carries the last successful login. */
 export async function loginHistory(serverId: string, username: string, nextToken?: string): Promise<LoginHistoryPage> {
-  const [page, last] = await Promise.all([
-    listLoginRecords({ serverId, username, limit: HISTORY_PAGE_SIZE, ...(nextToken ? { nextToken } : {}) }),
-    nextToken ? Promise.resolve(null) : lastSuccessfulLogins(serverId, [username]).then((found) => found.get(username) ?? null),
-  ]);
+  const page = await listLoginRecords({ serverId, username, limit: HISTORY_PAGE_SIZE, ...(nextToken ? { nextToken } : {}) });
+  // The newest allowed login is on the first page more often than not; else walk back for it alone.
+  const last = nextToken
+    ? null
+    : (page.records.find((r) => r.decision === 'allow') ??
+      (page.nextToken ? ((await listLoginRecords({ serverId, username, decision: 'allow', limit: 1, until: new Date(page.records.at(-1)!.time), since: new Date(Date.now() - DEFAULT_HISTORY_DAYS * 86_400_000) })).records[0] ?? null) : null));
   const context = await contextFor(serverId, username, page.records);
   return { records: page.records.map((r) => explained(r, context)), nextToken: page.nextToken, lastSuccess: last ? explained(last, context) : null };
 }

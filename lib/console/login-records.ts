@@ -108,6 +108,8 @@ export type LoginRecordQuery = {
   until?: Date;
   limit?: number;
   nextToken?: string;
+  /** Only allowed (or only refused) logins. */
+  decision?: 'allow' | 'deny';
 };
 
 export type LoginRecordPage = { records: LoginRecord[]; nextToken: string | null };
@@ -165,7 +167,7 @@ export async function listLoginRecords(query: LoginRecordQuery): Promise<LoginRe
   const until = cursor ? cursor.t : (query.until ?? new Date()).getTime();
   const since = (query.since ?? new Date(until - DEFAULT_HISTORY_DAYS * DAY)).getTime();
   const skip = new Set(cursor?.ids ?? []);
-  const pattern = loginFilterPattern(query.serverId, query.username ? [query.username] : []);
+  const pattern = loginFilterPattern(query.serverId, query.username ? [query.username] : [], query.decision ? [`$.decision = "${query.decision}"`] : []);
   const group = loginLogGroup();
 
   const found: LoginRecord[] = [];
