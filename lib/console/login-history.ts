@@ -30,9 +30,22 @@ function explained(record: LoginRecord, context: LoginContext): ExplainedRecord 
   return { id, time, decision, reason, protocol, method, sourceIp, keyFingerprint, explanation: explainLogin(record, context) };
 }
 
+/**
+ * The Lambda allows a key login by returning the keys on file; when the endpoint then finds the
+ * offered key is not among them it writes its own refusal just after. That pair is one refused
+ * attempt: the Lambda's half is dropped, so it is neither a row nor a "last successful login".
+ */
+export function foldKeyRefusals(records: readonly LoginRecord[]): LoginRecord[] {
+  return records.filter((record, i) => {
+    const newer = records[i - 1];
+    return !(record.reason === 'PUBLIC_KEYS_RETURNED' && newer?.reason === 'PUBLIC_KEY_NOT_ON_FILE' && newer.sourceIp === record.sourceIp && Date.parse(newer.time) - Date.parse(record.time) < 60_000);
+  });
+}
+
 /** One page of a user's attempts, newest first; the first page also carries the last successful login. */
 export async function loginHistory(serverId: string, username: string, nextToken?: string): Promise<LoginHistoryPage> {
-  const page = await listLoginRecords({ serverId, username, limit: HISTORY_PAGE_SIZE, ...(nextToken ? { nextToken } : {}) });
+  const read = await listLoginRecords({ serverId, username, limit: HISTORY_PAGE_SIZE, ...(nextToken ? { nextToken } : {}) });
+  const page = { ...read, records: foldKeyRefusals(read.records) };
   // The newest allowed login is on the first page more often than not; else walk back for it alone.
   const last = nextToken
     ? null

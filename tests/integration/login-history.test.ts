@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandler, type LoginLogRecord } from '@/lambda/handler';
 import { configureAwsClients } from '@/lib/aws/clients';
 import { lastSuccessfulLogins, listLoginRecords, parseLoginEvent, type LoginRecord } from '@/lib/console/login-records';
+import { loginHistory } from '@/lib/console/login-history';
 import { explainLogin } from '@/lib/console/login-reasons';
 import { setUserDisabled } from '@/lib/console/users';
 import { testLogin } from '@/lib/console/users/test-login';
@@ -116,6 +117,11 @@ describe('the login history after real logins', () => {
     expect(latest).toMatchObject({ decision: 'deny', reason: 'PUBLIC_KEY_NOT_ON_FILE', method: 'publickey' });
     expect(latest!.keyFingerprint).toMatch(/^SHA256:/);
     expect(explainLogin(latest!)).toBe('Key login offered a key that is not on file');
+    // The user page shows that attempt as one refused row, and not as a successful login.
+    const page = await loginHistory(SERVER, 'bob');
+    expect(page.records.map((r) => r.reason)).not.toContain('PUBLIC_KEYS_RETURNED');
+    expect(page.records[0]).toMatchObject({ reason: 'PUBLIC_KEY_NOT_ON_FILE', explanation: 'Key login offered a key that is not on file' });
+    expect(page.lastSuccess).toBeNull();
 
     const keyFile = path.join(work, 'bob_ed25519');
     copyFileSync(BOB_KEY, keyFile);
