@@ -1,5 +1,6 @@
 // `npm run bench [lambda|console|sftp|local|signin|scale …]`: speed and memory figures, printed, never asserted.
 import { runConsoleBench } from './console';
+import { runHistoryBench } from './history';
 import { runLambdaBench } from './lambda';
 import { runLocalBench } from './local';
 import { runScaleBench } from './scale';
@@ -13,6 +14,7 @@ const suites: Record<string, () => Promise<void>> = {
   local: runLocalBench,
   signin: runSigninBench,
   scale: runScaleBench,
+  history: runHistoryBench,
 };
 
 // Options (`--50k`) are read by the suites themselves.

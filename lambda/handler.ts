@@ -11,7 +11,8 @@ export type LoginLogRecord = {
   level: 'info' | 'warn' | 'error';
   event: 'login';
   decision: 'allow' | 'deny';
-  reason: ReasonCode | 'USER_PENDING_DELETION' | 'SECRETS_MANAGER_ERROR' | 'INTERNAL_ERROR';
+  // PUBLIC_KEY_NOT_ON_FILE is never the Lambda's: the local SFTP endpoint writes it beside the Lambda's line.
+  reason: ReasonCode | 'USER_PENDING_DELETION' | 'SECRETS_MANAGER_ERROR' | 'INTERNAL_ERROR' | 'PUBLIC_KEY_NOT_ON_FILE';
   serverId: string | null;
   username: string | null;
   protocol: string | null;
@@ -23,6 +24,8 @@ export type LoginLogRecord = {
   coldStart: boolean;
   latencyMs: number;
   errorName?: string;
+  /** `SHA256:…` of an offered key; written only by an endpoint that sees the key (the local one). */
+  keyFingerprint?: string;
 };
 
 /** The part of the Lambda context the handler reads. */

@@ -13,6 +13,7 @@ import { logsOperations } from './services/logs';
 import { secretsManagerOperations } from './services/secrets-manager';
 import { identityProviderFor, transferOperations } from './services/transfer';
 import type { Operation, ServiceContext } from './services/types';
+import { hostKeyFingerprint } from './sftp/host-key';
 import { writeLoginLine } from './login-log';
 import { startSftpServer, type SftpServerOptions } from './sftp/server';
 import { Store } from './store';
@@ -252,6 +253,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         log: (line) => log({ source: 'sftp', serverId: transferServer.ServerId, ...line }),
         recordLogin: logLogin(store.homeRegion),
       });
+      // DescribeServer's HostKeyFingerprint, as `ssh-keygen -l` prints it for the endpoint's key.
+      transferServer.HostKeyFingerprint = hostKeyFingerprint(path.join(dataDir, 'sftp', transferServer.ServerId, 'host_key'));
       transferServer.Tags = [
         ...transferServer.Tags.filter((tag) => tag.Key !== 'transfer-desk:local-endpoint'),
         { Key: 'transfer-desk:local-endpoint', Value: `${host}:${started.port}` },

@@ -5,6 +5,8 @@ import { paginateFilterLogEvents, type FilteredLogEvent } from '@aws-sdk/client-
 import { z } from 'zod';
 import { aws } from '../aws/clients';
 import { REASON_CODES } from '../idp/decide-login';
+import { USERNAME_PATTERN } from '../secret/contract';
+import { ConsoleError } from './errors';
 
 /** The Lambda's log group; `LOGIN_LOG_GROUP` overrides it (on AWS: `/aws/lambda/<function name>`). */
 export const DEFAULT_LOGIN_LOG_GROUP = '/aws/lambda/transfer-desk-idp';
@@ -108,6 +110,8 @@ export type LoginRecordQuery = {
   until?: Date;
   limit?: number;
   nextToken?: string;
+  /** Only allowed (or only refused) logins. */
+  decision?: 'allow' | 'deny';
 };
 
 export type LoginRecordPage = { records: LoginRecord[]; nextToken: string | null };
@@ -122,15 +126,21 @@ type Cursor = z.infer<typeof cursorSchema>;
 
 const encodeCursor = (cursor: Cursor) => Buffer.from(JSON.stringify(cursor)).toString('base64url');
 
-export class InvalidLoginCursorError extends Error {
-  override name = 'InvalidLoginCursorError';
+export class InvalidLoginCursorError extends ConsoleError {
+  constructor() {
+    super('The history page token is not valid; reload the page to start from the newest attempts.');
+    this.name = 'InvalidLoginCursorError';
+  }
 }
+
+/** A name CloudWatch would read as a pattern (`*`, quotes) can never be a Transfer user: it has no history. */
+const filterableName = (name: string) => USERNAME_PATTERN.test(name);
 
 function decodeCursor(token: string): Cursor {
   try {
     return cursorSchema.parse(JSON.parse(Buffer.from(token, 'base64url').toString('utf8')));
   } catch {
-    throw new InvalidLoginCursorError('The history page token is not valid.');
+    throw new InvalidLoginCursorError();
   }
 }
 
@@ -161,11 +171,12 @@ const newestFirst = (a: LoginRecord, b: LoginRecord) => (a.time < b.time ? 1 : a
  */
 export async function listLoginRecords(query: LoginRecordQuery): Promise<LoginRecordPage> {
   const limit = Math.min(Math.max(Math.trunc(query.limit ?? 50), 1), 500);
+  if (query.username !== undefined && !filterableName(query.username)) return { records: [], nextToken: null };
   const cursor = query.nextToken ? decodeCursor(query.nextToken) : null;
   const until = cursor ? cursor.t : (query.until ?? new Date()).getTime();
   const since = (query.since ?? new Date(until - DEFAULT_HISTORY_DAYS * DAY)).getTime();
   const skip = new Set(cursor?.ids ?? []);
-  const pattern = loginFilterPattern(query.serverId, query.username ? [query.username] : []);
+  const pattern = loginFilterPattern(query.serverId, query.username ? [query.username] : [], query.decision ? [`$.decision = "${query.decision}"`] : []);
   const group = loginLogGroup();
 
   const found: LoginRecord[] = [];
@@ -174,7 +185,8 @@ export async function listLoginRecords(query: LoginRecordQuery): Promise<LoginRe
   while (end >= since && found.length < limit) {
     const start = Math.max(since, end - width + 1);
     const window = (await readWindow(group, pattern, start, end)).filter((r) => !skip.has(r.id));
-    found.push(...window.sort(newestFirst));
+    // CloudWatch's order (time, then ingestion) reversed: two lines of one millisecond keep their order.
+    found.push(...window.reverse());
     end = start - 1;
     width *= 4;
   }
@@ -219,7 +231,7 @@ export async function lastSuccessfulLogins(
   options: { now?: Date; days?: number } = {},
 ): Promise<Map<string, LoginRecord>> {
   const result = new Map<string, LoginRecord>();
-  const wanted = [...new Set(usernames)];
+  const wanted = [...new Set(usernames)].filter(filterableName);
   if (wanted.length === 0) return result;
   const endTime = (options.now ?? new Date()).getTime();
   const startTime = endTime - (options.days ?? LAST_LOGIN_DAYS) * DAY;

@@ -18,6 +18,10 @@ export type ServerSummary = {
   manageable: boolean;
   readOnlyReason: string | null;
   localEndpoint: string | null;
+  /** DescribeServer's `SHA256:…` host-key fingerprint. */
+  hostKeyFingerprint: string | null;
+  /** The custom hostname set in Transfer (its `transfer:customHostname` or `aws:transfer:customHostname` tag). */
+  customHostname: string | null;
 };
 
 export const secretPrefix = () => process.env.SECRET_PREFIX ?? DEFAULT_SECRET_PREFIX;
@@ -45,6 +49,8 @@ function toSummary(server: DescribedServer, userCount: number | null): ServerSum
     manageable: type === 'AWS_LAMBDA',
     readOnlyReason: readOnlyReason(type),
     localEndpoint: server.Tags?.find((t) => t.Key === 'transfer-desk:local-endpoint')?.Value ?? null,
+    hostKeyFingerprint: server.HostKeyFingerprint ?? null,
+    customHostname: server.Tags?.find((t) => t.Key === 'transfer:customHostname' || t.Key === 'aws:transfer:customHostname')?.Value ?? null,
   };
 }
 

@@ -1,4 +1,5 @@
 // The endpoint's persisted ed25519 host key, so clients see the same host across restarts.
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ssh2 from 'ssh2';
@@ -11,4 +12,12 @@ export function hostKey(file: string): Buffer {
     writeFileSync(file, pair.private, { mode: 0o600 });
   }
   return readFileSync(file);
+}
+
+/** `SHA256:…` of the key's public half, as `ssh-keygen -l` and Transfer's HostKeyFingerprint write it. */
+export function hostKeyFingerprint(file: string): string | undefined {
+  const parsed = ssh2.utils.parseKey(readFileSync(file));
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (!key || key instanceof Error) return undefined;
+  return `SHA256:${createHash('sha256').update(key.getPublicSSH()).digest('base64').replace(/=+$/, '')}`;
 }

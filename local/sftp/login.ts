@@ -2,6 +2,7 @@
 // provider with the event Transfer sends, and honours the server's SftpAuthenticationMethods.
 import { createHash } from 'node:crypto';
 import ssh2, { type AuthContext, type AuthenticationType, type ParsedKey, type PublicKeyAuthContext } from 'ssh2';
+import type { LoginLogRecord } from '../../lambda/handler';
 import type { LoginPenalties, SftpLimits } from './limits';
 import { sessionFrom, type Session } from './session';
 
@@ -14,7 +15,7 @@ export type LoginOptions = {
   authenticationMethods: SftpAuthenticationMethods;
   authenticate(event: Record<string, unknown>): Promise<Record<string, unknown>>;
   log: (line: Record<string, unknown>) => void;
-  recordLogin?: (record: Record<string, unknown>) => void;
+  recordLogin?: (record: LoginLogRecord) => void;
   limits: SftpLimits;
   penalties: LoginPenalties;
   /** Ends the connection (too many failures). */

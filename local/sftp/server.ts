@@ -12,6 +12,8 @@ import { LoginPenalties, resolveSftpLimits, UserHandleBudget, type SftpLimits } 
 import { LoginFlow, type SftpAuthenticationMethods } from './login';
 import { sweepStaleUploads } from './sweep';
 
+import type { LoginLogRecord } from '../../lambda/handler';
+
 export type { SftpAuthenticationMethods } from './login';
 export type { SftpLimits } from './limits';
 
@@ -25,7 +27,7 @@ export type SftpServerOptions = {
   authenticate(event: Record<string, unknown>): Promise<Record<string, unknown>>;
   log?: (line: Record<string, unknown>) => void;
   /** Where a login line of the endpoint's own (a key that is not on file) goes, beside the Lambda's. */
-  recordLogin?: (record: Record<string, unknown>) => void;
+  recordLogin?: (record: LoginLogRecord) => void;
   /** Overrides of the abuse limits (defaults and LOCAL_SFTP_* variables in limits.ts). */
   limits?: Partial<SftpLimits>;
 };

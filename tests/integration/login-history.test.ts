@@ -1,7 +1,7 @@
 // Each refusal reason reaches the login history after a real login through the local endpoint (or
 // TestIdentityProvider for FTP), read back by the console's own reader from the local CloudWatch Logs.
 import { spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -10,7 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandler, type LoginLogRecord } from '@/lambda/handler';
 import { configureAwsClients } from '@/lib/aws/clients';
 import { lastSuccessfulLogins, listLoginRecords, parseLoginEvent, type LoginRecord } from '@/lib/console/login-records';
+import { loginHistory } from '@/lib/console/login-history';
 import { explainLogin } from '@/lib/console/login-reasons';
+import { setUserDisabled } from '@/lib/console/users';
+import { testLogin } from '@/lib/console/users/test-login';
+import type { Actor } from '@/lib/auth/roles';
 import { startTestStack, type TestStack } from './local-stack-fixture';
 
 const SERVER = 's-1a2b3c4d5e6f70819';
@@ -113,6 +117,11 @@ describe('the login history after real logins', () => {
     expect(latest).toMatchObject({ decision: 'deny', reason: 'PUBLIC_KEY_NOT_ON_FILE', method: 'publickey' });
     expect(latest!.keyFingerprint).toMatch(/^SHA256:/);
     expect(explainLogin(latest!)).toBe('Key login offered a key that is not on file');
+    // The user page shows that attempt as one refused row, and not as a successful login.
+    const page = await loginHistory(SERVER, 'bob');
+    expect(page.records.map((r) => r.reason)).not.toContain('PUBLIC_KEYS_RETURNED');
+    expect(page.records[0]).toMatchObject({ reason: 'PUBLIC_KEY_NOT_ON_FILE', explanation: 'Key login offered a key that is not on file' });
+    expect(page.lastSuccess).toBeNull();
 
     const keyFile = path.join(work, 'bob_ed25519');
     copyFileSync(BOB_KEY, keyFile);
@@ -162,5 +171,37 @@ describe('the local and AWS paths read the same log shape', () => {
     const shape = (r: LoginRecord) => Object.keys(r).sort();
     expect(shape(fromAws!)).toEqual(shape(local));
     expect({ ...fromAws, id: '', time: '', latencyMs: 0, requestId: null, coldStart: null }).toEqual({ ...local, id: '', time: '', latencyMs: 0, requestId: null, coldStart: null });
+  });
+});
+
+describe('a test login that explains', () => {
+  const helpdesk: Actor = { username: 'hal', name: 'Hal', role: 'helpdesk' };
+
+  it('says why a password login is refused, in the history’s words, and never returns the password', async () => {
+    const wrong = await testLogin(SERVER, { username: 'hana', password: 'Not-Hana-1' }, helpdesk);
+    expect(wrong).toMatchObject({ allowed: false, reason: 'WRONG_PASSWORD', explanation: 'Wrong password', role: null, mismatch: null });
+    const far = await testLogin(SERVER, { username: 'far', password: 'Far-Pass-1', sourceIp: '203.0.113.9' }, helpdesk);
+    expect(far.explanation).toBe('Source 203.0.113.9 is outside the allow-list 10.0.0.0/8');
+    const near = await testLogin(SERVER, { username: 'far', password: 'Far-Pass-1', sourceIp: '10.9.8.7' }, helpdesk);
+    expect(near).toMatchObject({ allowed: true, reason: 'PASSWORD_OK', role: ROLE, homeDirectory: `/${FS}/home/far`, posixProfile: { Uid: 2204, Gid: 2204 } });
+    expect(JSON.stringify([wrong, far, near])).not.toMatch(/Far-Pass-1|Not-Hana-1|argon2/);
+  });
+
+  it('names who disabled the user and when', async () => {
+    await setUserDisabled(SERVER, 'hana', true, helpdesk);
+    const result = await testLogin(SERVER, { username: 'hana', password: 'Hana-Pass-1' }, helpdesk);
+    expect(result.reason).toBe('USER_DISABLED');
+    expect(result.explanation).toMatch(/^Disabled by hal on \d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+    await setUserDisabled(SERVER, 'hana', false, helpdesk);
+  });
+
+  it('tests a key: on file or not', async () => {
+    const onFile = readFileSync(`${BOB_KEY}.pub`, 'utf8').trim();
+    const good = await testLogin(SERVER, { username: 'bob', publicKey: onFile }, helpdesk);
+    expect(good).toMatchObject({ allowed: true, reason: 'PUBLIC_KEYS_RETURNED', method: 'publickey', key: { onFile: true } });
+    const other = readFileSync(path.join(work, 'other_ed25519.pub'), 'utf8').trim();
+    const bad = await testLogin(SERVER, { username: 'bob', publicKey: other }, helpdesk);
+    expect(bad).toMatchObject({ allowed: false, reason: 'PUBLIC_KEY_NOT_ON_FILE', explanation: 'Key login offered a key that is not on file', key: { onFile: false }, role: null });
+    await expect(testLogin(SERVER, { username: 'bob', publicKey: 'ssh-ed25519 !!!' }, helpdesk)).rejects.toThrow(/base64/);
   });
 });

@@ -2,14 +2,27 @@
 
 import { useRef } from 'react';
 import Link from 'next/link';
+import { ConnectionInstructions } from '@/components/connection-instructions';
 import { OneTimeSecret } from '@/components/one-time-secret';
+import { connectionDetails, type ConnectionServer } from '@/lib/console/connection';
 import { SubmitButton } from '@/components/submit-button';
 import { fieldLabel } from '@/lib/console/user-form-fields';
 import type { UserFormInput } from '@/lib/console/user-form';
 import { createUserAction, previewUserAction } from './actions';
 import { FormTop, PreviewPanel, UserFields, useUserForm, type FormContext } from './user-fields';
 
-export function CreateUserForm({ context, initial, unavailable = false }: { context: FormContext; initial: UserFormInput; unavailable?: boolean }) {
+export function CreateUserForm({
+  context,
+  initial,
+  unavailable = false,
+  connection,
+}: {
+  context: FormContext;
+  initial: UserFormInput;
+  unavailable?: boolean;
+  /** The server's endpoint, for the connection instructions that carry the one-time password. */
+  connection?: { server: ConnectionServer; region: string };
+}) {
   const formRef = useRef<HTMLFormElement>(null);
   const user = useUserForm({
     formRef, initial, action: createUserAction.bind(null, context.serverId), previewAction: previewUserAction.bind(null, context.serverId) });
@@ -32,6 +45,12 @@ export function CreateUserForm({ context, initial, unavailable = false }: { cont
         {state.notice ? <p className="alert warn">{state.notice}</p> : null}
         {created.passwords?.main ? <OneTimeSecret label="Password" value={created.passwords.main} /> : null}
         {(['SFTP', 'FTP', 'FTPS'] as const).map((p) => (created.passwords?.[p] ? <OneTimeSecret key={p} label={`${p} password`} value={created.passwords[p]} /> : null))}
+        {connection ? (
+          <ConnectionInstructions
+            details={connectionDetails(connection.server, connection.region, created.username, { homeDirectoryType: null, homeDirectory: null, homeDirectoryMappings: [] })}
+            {...(created.passwords?.main ? { password: created.passwords.main } : {})}
+          />
+        ) : null}
         <p className="toolbar">
           <Link className="button" href={`/servers/${context.serverId}/users/${encodeURIComponent(created.username)}`}>
             Open {created.username}

@@ -1,6 +1,6 @@
 'use client';
 
-import { useActionState, useState, useTransition, type FormEvent } from 'react';
+import { useActionState, useState } from 'react';
 import { ErrorSummary } from '@/components/error-summary';
 import { Field } from '@/components/field';
 import { FormMessage } from '@/components/form-message';
@@ -8,8 +8,11 @@ import { OneTimeSecret } from '@/components/one-time-secret';
 import { SubmitButton } from '@/components/submit-button';
 import type { ActionState } from '@/lib/auth/authed-action';
 import { fieldLabel } from '@/lib/console/user-form-fields';
-import type { ExistingPassword, PasswordSlot, TestLoginResult } from '@/lib/console/users';
-import { resetPasswordAction, setUserDisabledAction, testLoginAction } from '../actions';
+import type { ConnectionDetails } from '@/lib/console/connection';
+import type { ExistingPassword, PasswordSlot } from '@/lib/console/users';
+import { resetPasswordAction, setUserDisabledAction } from '../actions';
+import { ConnectionInstructions } from '@/components/connection-instructions';
+import { TestLoginForm, type KeyOnFile } from './test-login-form';
 import { useUserWrites } from './user-writes';
 
 /** What the page knows of the user; null when its re-load failed (the panel keeps what it knew). */
@@ -24,7 +27,19 @@ function one(values: Record<string, string | string[]> | undefined, key: string)
   return typeof value === 'string' ? value : (value?.[0] ?? '');
 }
 
-export function HelpdeskPanel({ serverId, username, facts }: { serverId: string; username: string; facts: PanelFacts }) {
+export function HelpdeskPanel({
+  serverId,
+  username,
+  facts,
+  keysOnFile = [],
+  connection = null,
+}: {
+  serverId: string;
+  username: string;
+  facts: PanelFacts;
+  keysOnFile?: KeyOnFile[];
+  connection?: ConnectionDetails | null;
+}) {
   // The last facts the page gave: a failed re-load after an action does not hide its result.
   const [known, setKnown] = useState(facts);
   const [disabled, setDisabled] = useState(facts?.disabled ?? false);
@@ -51,19 +66,8 @@ export function HelpdeskPanel({ serverId, username, facts }: { serverId: string;
     setSeenReset(resetState);
     if (resetState.status === 'success' && resetState.data?.versionId) noteWrite({ versionId: resetState.data.versionId });
   }
-  const [, startTest] = useTransition();
-  // Dispatched by hand so the browser keeps what was typed (a form action would reset the fields).
-  const onTest = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const data = new FormData(event.currentTarget);
-    startTest(() => testAction(data));
-  };
-  const [testState, testAction, testPending] = useActionState<ActionState<TestLoginResult>, FormData>(testLoginAction.bind(null, serverId, username), { status: 'idle' });
-  const testErrors = testState.status === 'error' ? (testState.fieldErrors ?? {}) : {};
-  const result = testState.status === 'success' ? testState.data : undefined;
   const passwords = known?.passwords ?? [];
   const protocols = known?.protocols ?? ['SFTP'];
-  const testValues = testState.status === 'error' ? testState.values : undefined;
 
   return (
     <section aria-labelledby="helpdesk-heading" className="card">
@@ -80,6 +84,7 @@ export function HelpdeskPanel({ serverId, username, facts }: { serverId: string;
         {resetState.status === 'success'
           ? Object.entries(resetState.data?.passwords ?? {}).map(([slot, value]) => <OneTimeSecret key={slot} label={slot === 'main' ? 'New password' : `New ${slot} password`} value={value} />)
           : null}
+        {resetState.status === 'success' && connection && resetState.data?.passwords.main ? <ConnectionInstructions details={connection} password={resetState.data.passwords.main} /> : null}
         {known && passwords.length === 0 ? (
           <p className="muted">
             {username} signs in with SSH keys only: there is no password to reset. An admin can add one by editing the user.
@@ -139,49 +144,7 @@ export function HelpdeskPanel({ serverId, username, facts }: { serverId: string;
         )}
       </form>
 
-      <h3>Test login</h3>
-      <form action={testAction} onSubmit={onTest} aria-label="Test login" noValidate>
-        <Field id="test-password" label="Password to test" errors={testErrors.password}>
-          {(props) => <input {...props} name="password" type="password" autoComplete="off" />}
-        </Field>
-        <div className="row">
-          <Field id="test-source-ip" label="Source IP (optional)" errors={testErrors.sourceIp}>
-            {(props) => <input {...props} name="sourceIp" autoComplete="off" defaultValue={testValues ? one(testValues, 'sourceIp') : undefined} />}
-          </Field>
-          <div className="field">
-            <label htmlFor="test-protocol">Protocol</label>
-            <select id="test-protocol" name="protocol" defaultValue={testValues ? one(testValues, 'protocol') || 'SFTP' : 'SFTP'}>
-              {protocols.map((p) => (
-                <option key={p}>{p}</option>
-              ))}
-            </select>
-          </div>
-        </div>
-        <FormMessage state={testState.status === 'error' ? testState : { status: 'idle' }} />
-        <SubmitButton pendingText="Testing…" className="" pending={testPending}>
-          Test login
-        </SubmitButton>
-        <div aria-live="polite" role="status">
-          {result ? (
-            result.allowed ? (
-              <div className="alert ok" data-testid="test-login-result">
-                <strong>Allowed.</strong> Role <code>{result.role}</code>
-                <br />
-                Home: {result.homeDirectoryType === 'LOGICAL' ? result.homeDirectoryMappings.map((m) => `${m.Entry} → ${m.Target}`).join(', ') : (result.homeDirectory ?? '—')}
-                <br />
-                POSIX profile:{' '}
-                {result.posixProfile
-                  ? `UID ${result.posixProfile.Uid}, GID ${result.posixProfile.Gid}${result.posixProfile.SecondaryGids?.length ? `, secondary ${result.posixProfile.SecondaryGids.join(', ')}` : ''}`
-                  : '—'}
-              </div>
-            ) : (
-              <div className="alert error" data-testid="test-login-result">
-                <strong>Denied.</strong> The identity provider refused this login (wrong password, disabled or expired user, or a source IP outside the allow-list).
-              </div>
-            )
-          ) : null}
-        </div>
-      </form>
+      <TestLoginForm serverId={serverId} username={username} protocols={protocols} keysOnFile={keysOnFile} />
     </section>
   );
 }

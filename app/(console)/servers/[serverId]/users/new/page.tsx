@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { LoadError } from '@/components/load-error';
+import { aws } from '@/lib/aws/clients';
 import { requirePageRole } from '@/lib/auth/session';
 import { listFileSystems } from '@/lib/console/file-systems';
 import { load } from '@/lib/console/load';
@@ -20,7 +21,7 @@ export default async function NewUserPage({ params }: { params: Promise<{ server
     const server = await getServer(serverId);
     if (!server) return null;
     const [roles, fileSystems, uids] = await Promise.all([listTransferRoles(), server.domain === 'EFS' ? listFileSystems() : Promise.resolve([]), uidUsage(serverId)]);
-    return { server, roles, fileSystems, uids };
+    return { server, roles, fileSystems, uids, region: await aws().transfer.config.region() };
   });
   if (result.ok && !result.data) notFound();
   if (result.ok && !result.data!.server.manageable) return <p className="alert warn">{result.data!.server.readOnlyReason}</p>;
@@ -46,6 +47,7 @@ export default async function NewUserPage({ params }: { params: Promise<{ server
       ) : null}
       <CreateUserForm
         unavailable={!loaded}
+        connection={loaded ? { server: loaded.server, region: loaded.region } : undefined}
         context={{
           serverId,
           domain: server.domain,
