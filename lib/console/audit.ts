@@ -19,7 +19,9 @@ export type AuditAction =
   | 'user.enable'
   | 'user.delete'
   | 'user.restore'
-  | 'user.test-login';
+  | 'user.test-login'
+  | 'users.import'
+  | 'user.upgrade-password';
 
 export type AuditRecord = {
   time: string;
