@@ -37,7 +37,7 @@ export const COLUMN_HELP: Record<CsvColumn, string> = {
   gid: 'POSIX GID (EFS servers).',
   secondary_gids: 'Optional secondary GIDs, separated by ;.',
   home_type: 'restricted (default: the user sees the folder as /), path (the folder as it is), or mappings.',
-  home: 'A folder /<file system or bucket>/<path>, or mappings Entry=Target separated by ; (e.g. /=/fs-…/home/ann;/shared=/fs-…/shared).',
+  home: 'A folder /<file system or bucket>/<path>, or mappings Entry=Target separated by ; (e.g. /inbox=/fs-…/home/ann/inbox;/shared=/fs-…/shared).',
   allowed_networks: 'Optional source networks (CIDR), separated by ;. Empty: from anywhere.',
   expires_at: 'Optional expiry, an ISO 8601 instant such as 2027-01-31T00:00:00Z.',
   disabled: 'Optional: true to create the user disabled.',
@@ -355,7 +355,7 @@ export const TEMPLATE_USERS: BulkUser[] = [
     homeType: 'mappings',
     home: '',
     mappings: [
-      { entry: '/', target: '/fs-0123456789abcdef0/home/partner-bob' },
+      { entry: '/inbox', target: '/fs-0123456789abcdef0/home/partner-bob' },
       { entry: '/shared', target: '/fs-0123456789abcdef0/shared' },
     ],
     allowedNetworks: [],
