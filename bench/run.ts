@@ -1,4 +1,5 @@
 // `npm run bench [lambda|console|sftp|local|signin …]`: speed and memory figures, printed, never asserted.
+import { runBulkBench } from './bulk';
 import { runConsoleBench } from './console';
 import { runLambdaBench } from './lambda';
 import { runLocalBench } from './local';
@@ -11,6 +12,7 @@ const suites: Record<string, () => Promise<void>> = {
   sftp: runSftpBench,
   local: runLocalBench,
   signin: runSigninBench,
+  bulk: runBulkBench,
 };
 
 const requested = process.argv.slice(2);

@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { configureAwsClients } from '@/lib/aws/clients';
 import type { Actor } from '@/lib/auth/roles';
 import { listAudit } from '@/lib/console/audit';
+import { bulkSecretsManager } from '@/lib/console/bulk/client';
 import { importStatus, startImport, takeImportPasswords, usersOfImport } from '@/lib/console/bulk/apply';
 import { planImport, rowToken } from '@/lib/console/bulk/dry-run';
 import { exportUsers } from '@/lib/console/bulk/export';
@@ -47,7 +48,8 @@ beforeAll(async () => {
     if (kind === 'lose-answer') throw Object.assign(new Error('answer lost'), { name: 'InternalServiceError' });
     return result;
   };
-  (clients.secretsManager.middlewareStack as MiddlewareStack<object, MetadataBearer>).add(fault, { step: 'initialize' });
+  void clients;
+  (bulkSecretsManager().middlewareStack as MiddlewareStack<object, MetadataBearer>).add(fault, { step: 'initialize' });
   sm = new SecretsManagerClient(stack.clientConfig);
   work = mkdtempSync(path.join(tmpdir(), 'bulk-test-'));
 });

@@ -6,14 +6,16 @@ import 'server-only';
 import { CreateSecretCommand, DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { stringify } from 'csv-stringify/sync';
 import type { Actor } from '../../auth/roles';
-import { parseSecretName, serializeUserSecret } from '../../secret/contract';
+import { parseSecretName, PROTOCOLS, serializeUserSecret, type UserSecretInput } from '../../secret/contract';
+import { generatePassword } from '../../secret/password';
 import { recordAudit } from '../audit';
 import { ConsoleError } from '../errors';
 import { getServer, secretPrefix, type ServerSummary } from '../servers';
 import { validateUserForm, type GeneratedPasswords } from '../user-form';
 import { serverSecretEntries } from '../users/list';
-import { passwordsFor } from '../users/passwords';
-import { requireManageableServer, sm, TAG_MANAGED, TAG_UID, userSecretId } from '../users/shared';
+import { requireManageableServer, TAG_MANAGED, TAG_UID, userSecretId } from '../users/shared';
+import { bulkSecretsManager } from './client';
+import { hashPasswordOffThread } from './hash-pool';
 import { planImport, type ApplicableRow, type DryRun } from './dry-run';
 import { forEachBounded, rateLimiter, withBackoff } from './retry';
 
@@ -79,8 +81,24 @@ export async function usersOfImport(serverId: string, importId: string): Promise
 
 type RowOutcome = { status: Exclude<RowStatus, 'pending'>; message?: string; passwords?: GeneratedPasswords; calls: number; retries: number };
 
+/** New passwords for a row, as the create form makes them (always hashed), hashed off the event loop. */
+async function generatedPasswords(form: ApplicableRow['form']): Promise<{ shown: GeneratedPasswords; stored: Pick<UserSecretInput, 'PasswordHash' | 'ProtocolOverrides'> }> {
+  const shown: GeneratedPasswords = {};
+  const stored: Pick<UserSecretInput, 'PasswordHash' | 'ProtocolOverrides'> = {};
+  if (form.password.mode === 'generate') {
+    shown.main = generatePassword();
+    stored.PasswordHash = await hashPasswordOffThread(shown.main);
+  }
+  for (const protocol of PROTOCOLS) {
+    if (!form.protocolPasswords[protocol]) continue;
+    shown[protocol] = generatePassword();
+    stored.ProtocolOverrides = { ...stored.ProtocolOverrides, [protocol]: { PasswordHash: await hashPasswordOffThread(shown[protocol]) } };
+  }
+  return { shown, stored };
+}
+
 async function createRow(serverId: string, domain: ServerSummary['domain'], importId: string, row: ApplicableRow, throttle: () => Promise<void>): Promise<RowOutcome> {
-  const { shown, stored } = await passwordsFor(row.form, null);
+  const { shown, stored } = await generatedPasswords(row.form);
   const validated = validateUserForm(row.form, domain, stored);
   if (!validated.ok) return { status: 'failed', message: 'The row no longer validates; run the dry run again.', calls: 0, retries: 0 };
   const SecretId = userSecretId(serverId, row.username);
@@ -89,7 +107,7 @@ async function createRow(serverId: string, domain: ServerSummary['domain'], impo
     const { retries } = await withBackoff(async () => {
       await throttle();
       calls++;
-      return sm().send(
+      return bulkSecretsManager().send(
         new CreateSecretCommand({
           Name: SecretId,
           SecretString: serializeUserSecret(validated.input),
@@ -110,7 +128,7 @@ async function createRow(serverId: string, domain: ServerSummary['domain'], impo
       // Ours if this import's token is one of its versions or its tag names this import.
       const { value: described } = await withBackoff(() => {
         calls++;
-        return sm().send(new DescribeSecretCommand({ SecretId }));
+        return bulkSecretsManager().send(new DescribeSecretCommand({ SecretId }));
       });
       const ours = Object.hasOwn(described.VersionIdsToStages ?? {}, row.token) || (described.Tags ?? []).some((t) => t.Key === TAG_IMPORT && t.Value === importId);
       return { status: ours ? 'already-created' : 'skipped-existing', calls, retries: 0 };
@@ -165,6 +183,7 @@ async function runImport(record: JobRecord, server: ServerSummary, dryRun: DryRu
     job.awsCalls += outcome.calls;
     job.retries += outcome.retries;
   };
+  const auditWrites: Promise<void>[] = [];
   try {
     // Rows an earlier run already created are known from AWS itself: no call, no hashing for them.
     const earlier = await usersOfImport(job.serverId, job.importId);
@@ -181,11 +200,13 @@ async function runImport(record: JobRecord, server: ServerSummary, dryRun: DryRu
         for (const [slot, password] of Object.entries(outcome.passwords ?? {})) {
           if (password) record.passwords.push({ username: row.username, slot: slot === 'main' ? 'password' : `${slot} password`, password });
         }
-        await recordAudit(actor, 'user.create', job.serverId, row.username, { importId: job.importId, importRow: row.row, authMethods: [...(outcome.passwords?.main ? ['password'] : []), ...(row.form.publicKeys.trim() ? ['keys'] : [])] });
+        auditWrites.push(recordAudit(actor, 'user.create', job.serverId, row.username, { importId: job.importId, importRow: row.row, authMethods: [...(outcome.passwords?.main ? ['password'] : []), ...(row.form.publicKeys.trim() ? ['keys'] : [])] }));
       }
       finish(row, outcome);
     });
   } finally {
+    // recordAudit never rejects: a lost line is logged by name and does not undo the user.
+    await Promise.all(auditWrites);
     job.state = 'finished';
     job.finishedAt = new Date().toISOString();
     await recordAudit(actor, 'users.import', job.serverId, '', {

@@ -4,7 +4,7 @@ import { BatchGetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { parseSecretName, parseStoredSecret, type StoredUserSecret } from '../../secret/contract';
 import { secretPrefix } from '../servers';
 import { serverSecretEntries } from '../users/list';
-import { sm } from '../users/shared';
+import { bulkSecretsManager } from './client';
 import { withBackoff } from './retry';
 
 export type ServerSecret = { username: string; secret: StoredUserSecret | null; error: string | null; tags: Record<string, string> };
@@ -20,7 +20,7 @@ export async function readAllUsers(serverId: string): Promise<ServerSecret[]> {
   const missing = new Map<string, string>();
   for (let i = 0; i < entries.length; i += 20) {
     const chunk = entries.slice(i, i + 20);
-    const { value: batch } = await withBackoff(() => sm().send(new BatchGetSecretValueCommand({ SecretIdList: chunk.map((e) => e.id) })));
+    const { value: batch } = await withBackoff(() => bulkSecretsManager().send(new BatchGetSecretValueCommand({ SecretIdList: chunk.map((e) => e.id) })));
     for (const value of batch.SecretValues ?? []) values.set(value.ARN ?? value.Name ?? '', value.SecretString);
     for (const value of batch.SecretValues ?? []) if (value.Name) values.set(value.Name, value.SecretString);
     for (const error of batch.Errors ?? []) if (error.SecretId) missing.set(error.SecretId, error.ErrorCode ?? 'unreadable');

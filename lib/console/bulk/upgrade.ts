@@ -4,12 +4,12 @@
 import 'server-only';
 import { DescribeServerCommand } from '@aws-sdk/client-transfer';
 import type { Actor } from '../../auth/roles';
-import { hashPassword } from '../../secret/password';
 import { aws } from '../../aws/clients';
 import { recordAudit } from '../audit';
 import { ConsoleError } from '../errors';
 import { patchUser } from '../users/compare-and-swap';
 import { requireManageableServer } from '../users/shared';
+import { hashPasswordOffThread } from './hash-pool';
 import { plaintextSlots } from './posture';
 import { readAllUsers } from './read-all';
 import { forEachBounded, withBackoff } from './retry';
@@ -81,7 +81,7 @@ export async function upgradeUser(serverId: string, username: string): Promise<{
         slots = plaintextSlots(current).map((s) => (s === 'main' ? 'Password' : `${s}Password`));
         if (slots.length === 0) throw new NothingToUpgrade();
         hashes = new Map();
-        for (const key of slots) hashes.set(key, await hashPassword(current[key] as string));
+        for (const key of slots) hashes.set(key, await hashPasswordOffThread(current[key] as string));
       },
     ),
   );
