@@ -23,6 +23,8 @@ describe('reading a CSV', () => {
     expect(() => parseCsv(`${header},colour\n`)).toThrow(/Unknown column colour/);
     expect(() => parseCsv('username,role\nann,r\n')).toThrow(/Missing columns password, home/);
     expect(() => parseCsv(`${header}\nann,generate\n`)).toThrow(BulkFileError);
+    expect(() => parseCsv(`${header}\nann,,generate,,x"secret,r,1,1,,,/fs-1/a,,,,\n`)).toThrow(/line 2/);
+    expect(() => parseCsv(`${header}\nann,,generate,,x"secret,r,1,1,,,/fs-1/a,,,,\n`)).not.toThrow(/secret/);
   });
 
   it('reads mappings, lists and a formula-escaped cell', () => {
@@ -39,7 +41,9 @@ describe('reading a CSV', () => {
 
 describe('the row as the form', () => {
   it('never imports a password: only generate or none', () => {
-    expect(bulkUserToForm({ ...TEMPLATE_USERS[0]!, password: 'hunter2' }).errors.password?.[0]).toMatch(/not a password mode/);
+    const refused = bulkUserToForm({ ...TEMPLATE_USERS[0]!, password: 'hunter2' }).errors.password?.[0];
+    expect(refused).toMatch(/not a password mode/);
+    expect(refused).not.toContain('hunter2');
   });
 
   it('checks the sign-in methods against the row', () => {

@@ -151,7 +151,7 @@ export function parseCsv(text: string): BulkRow[] {
     }) as { record: Record<string, string>; info: { lines: number } }[];
   } catch (err) {
     const line = (err as { lines?: number }).lines;
-    throw new BulkFileError(`The CSV could not be read${line ? ` (line ${line})` : ''}: ${err instanceof Error ? err.message.replace(/^Invalid Record Length: /, '') : 'unknown error'}`);
+    throw new BulkFileError(`The CSV could not be read${line ? ` (line ${line})` : ''}: ${err instanceof Error ? err.message.replace(/^Invalid Record Length: /, '').replace(/,? value is .*$/s, '') : 'unknown error'}`);
   }
   const header = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
   const columns = parse(header, { to_line: 1 })[0] as string[] | undefined;
@@ -228,7 +228,7 @@ function splitFolder(folder: string): { location: string; path: string } {
 export function bulkUserToForm(user: BulkUser): { form: UserFormInput; errors: Record<string, string[]> } {
   const errors: Record<string, string[]> = {};
   const add = (field: string, message: string) => (errors[field] = [...(errors[field] ?? []), message]);
-  if (user.password !== 'generate' && user.password !== 'none') add('password', user.password === '' ? 'Say generate or none.' : `"${user.password}" is not a password mode: use generate or none (passwords are never imported).`);
+  if (user.password !== 'generate' && user.password !== 'none') add('password', user.password === '' ? 'Say generate or none.' : 'That is not a password mode: use generate or none. Passwords are never imported (the value is not shown, in case it is one).');
   const protocols = user.protocolPasswords.filter((p) => (PROTOCOLS as readonly string[]).includes(p));
   const unknownProtocols = user.protocolPasswords.filter((p) => !(PROTOCOLS as readonly string[]).includes(p));
   if (unknownProtocols.length) add('protocol_passwords', `Unknown protocol ${unknownProtocols.join(', ')}: use SFTP, FTP or FTPS.`);
