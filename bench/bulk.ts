@@ -9,6 +9,7 @@ import type { InitializeMiddleware, MetadataBearer, MiddlewareStack } from '@smi
 import { configureAwsClients } from '../lib/aws/clients';
 import type { Actor } from '../lib/auth/roles';
 import { startImport } from '../lib/console/bulk/apply';
+import { bulkSecretsManager } from '../lib/console/bulk/client';
 import { planImport } from '../lib/console/bulk/dry-run';
 import { CSV_COLUMNS } from '../lib/console/bulk/format';
 import { startUpgrade } from '../lib/console/bulk/upgrade';
@@ -18,6 +19,10 @@ import { startLocalStack } from '../local/server';
 const SERVER = 's-1a2b3c4d5e6f70819';
 const UPGRADE_SERVER = 's-4d5e6f708192a3b4c';
 const ROWS = Number(process.env.BENCH_BULK_ROWS) || 1_000;
+/** BENCH_BULK_KEYS_ONLY=1: every row a keys-only user, so the figure is AWS's share without argon2. */
+const KEYS_ONLY = process.env.BENCH_BULK_KEYS_ONLY === '1';
+/** BENCH_BULK_UPGRADE=0 skips the upgrade part. */
+const UPGRADE = process.env.BENCH_BULK_UPGRADE !== '0';
 const FS = 'fs-0123456789abcdef0';
 const ROLE = 'arn:aws:iam::000000000000:role/transfer-efs-user';
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAICLnb0jMgEHDVBsixV+MUrnq59wyRMpeJ+VUfdyN3Zos bench';
@@ -26,7 +31,7 @@ const admin: Actor = { username: 'bench', name: 'Bench', role: 'admin' };
 function csv(rows: number): string {
   const lines = Array.from({ length: rows }, (_, i) => {
     const name = `bulk${String(i).padStart(5, '0')}`;
-    const cells: Record<string, string> = { username: name, password: i % 2 ? 'generate' : 'none', public_keys: i % 2 ? '' : KEY, role: ROLE, uid: String(10_000 + i), gid: '10000', home: `/${FS}/home/${name}` };
+    const cells: Record<string, string> = { username: name, password: i % 2 && !KEYS_ONLY ? 'generate' : 'none', public_keys: i % 2 && !KEYS_ONLY ? '' : KEY, role: ROLE, uid: String(10_000 + i), gid: '10000', home: `/${FS}/home/${name}` };
     return CSV_COLUMNS.map((c) => cells[c] ?? '').join(',');
   });
   return [CSV_COLUMNS.join(','), ...lines].join('\n');
@@ -61,13 +66,13 @@ export async function runBulkBench(): Promise<void> {
       calls.set(String(context.commandName), (calls.get(String(context.commandName)) ?? 0) + 1);
       return next(args);
     };
-    for (const client of Object.values(clients)) (client.middlewareStack as MiddlewareStack<object, MetadataBearer>).add(counter, { step: 'initialize', name: 'countCalls' });
+    for (const client of [...Object.values(clients), bulkSecretsManager()]) (client.middlewareStack as MiddlewareStack<object, MetadataBearer>).add(counter, { step: 'initialize', name: 'countCalls' });
     const total = () => [...calls.values()].reduce((a, b) => a + b, 0);
     const text = csv(ROWS);
 
     calls.clear();
     const dry = await measured(() => planImport(SERVER, 'bench.csv', text));
-    console.log(`dry run of ${ROWS} rows: ${dry.seconds.toFixed(2)} s, ${total()} AWS calls (${[...calls].map(([k, v]) => `${k.replace('Command', '')} ${v}`).join(', ')}), peak RSS +${dry.peakMiB.toFixed(0)} MiB; ${dry.value.dryRun.summary.valid} valid`);
+    console.log(`dry run of ${ROWS} rows${KEYS_ONLY ? ' (keys only)' : ' (half with a generated password)'}: ${dry.seconds.toFixed(2)} s, ${total()} AWS calls (${[...calls].map(([k, v]) => `${k.replace('Command', '')} ${v}`).join(', ')}), peak RSS +${dry.peakMiB.toFixed(0)} MiB; ${dry.value.dryRun.summary.valid} valid`);
 
     calls.clear();
     const applied = await measured(async () => (await startImport(SERVER, 'bench.csv', text, dry.value.dryRun.importId, admin)).done);
@@ -82,6 +87,7 @@ export async function runBulkBench(): Promise<void> {
     }
     console.log(`check: ${stored.size} of ${ROWS} users stored, ${[...stored.values()].filter((v) => v !== 1).length} with more than one version`);
 
+    if (!UPGRADE) return;
     const plaintext = JSON.stringify({ Password: 'Bench-Pass-1', Role: ROLE, PosixProfile: '{"Uid": 2101, "Gid": 2101}', HomeDirectory: `/${FS}/home/u` });
     for (let i = 0; i < ROWS; i += 50) {
       await Promise.all(

@@ -61,6 +61,24 @@ export async function recordAudit(actor: Actor, action: AuditAction, serverId: s
   }
 }
 
+/** Several records in one PutLogEvents (bulk jobs: one record per user without one call per user). */
+export async function recordAuditBatch(actor: Actor, entries: { action: AuditAction; serverId: string; username: string; details?: AuditRecord['details'] }[]): Promise<void> {
+  if (entries.length === 0) return;
+  const now = new Date();
+  const stream = now.toISOString().slice(0, 10);
+  const logEvents = entries.map((entry) => ({
+    timestamp: now.getTime(),
+    message: JSON.stringify({ time: now.toISOString(), actor: actor.username, actorRole: actor.role, action: entry.action, serverId: entry.serverId, username: entry.username, ...(entry.details ? { details: entry.details } : {}) } satisfies AuditRecord),
+  }));
+  try {
+    await ensureStream(stream);
+    await aws().logs.send(new PutLogEventsCommand({ logGroupName: AUDIT_LOG_GROUP, logStreamName: stream, logEvents }));
+  } catch (err) {
+    ensured.delete(stream);
+    console.error(JSON.stringify({ level: 'error', event: 'audit-write-failed', action: entries[0]!.action, serverId: entries[0]!.serverId, records: entries.length, error: err instanceof Error ? err.name : 'UnknownError' }));
+  }
+}
+
 export type AuditFilter = { serverId?: string; username?: string; actor?: string; action?: string; from?: Date; to?: Date };
 
 export const AUDIT_PAGE_SIZE = 100;

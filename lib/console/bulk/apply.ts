@@ -8,7 +8,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { Actor } from '../../auth/roles';
 import { parseSecretName, PROTOCOLS, serializeUserSecret, type UserSecretInput } from '../../secret/contract';
 import { generatePassword } from '../../secret/password';
-import { recordAudit } from '../audit';
+import { recordAudit, recordAuditBatch } from '../audit';
 import { ConsoleError } from '../errors';
 import { getServer, secretPrefix, type ServerSummary } from '../servers';
 import { validateUserForm, type GeneratedPasswords } from '../user-form';
@@ -183,7 +183,14 @@ async function runImport(record: JobRecord, server: ServerSummary, dryRun: DryRu
     job.awsCalls += outcome.calls;
     job.retries += outcome.retries;
   };
+  // One user.create record per user, written 100 to a PutLogEvents call as the rows finish.
   const auditWrites: Promise<void>[] = [];
+  let auditBuffer: Parameters<typeof recordAuditBatch>[1] = [];
+  const flushAudit = () => {
+    if (auditBuffer.length === 0) return;
+    auditWrites.push(recordAuditBatch(actor, auditBuffer));
+    auditBuffer = [];
+  };
   try {
     // Rows an earlier run already created are known from AWS itself: no call, no hashing for them.
     const earlier = await usersOfImport(job.serverId, job.importId);
@@ -200,12 +207,14 @@ async function runImport(record: JobRecord, server: ServerSummary, dryRun: DryRu
         for (const [slot, password] of Object.entries(outcome.passwords ?? {})) {
           if (password) record.passwords.push({ username: row.username, slot: slot === 'main' ? 'password' : `${slot} password`, password });
         }
-        auditWrites.push(recordAudit(actor, 'user.create', job.serverId, row.username, { importId: job.importId, importRow: row.row, authMethods: [...(outcome.passwords?.main ? ['password'] : []), ...(row.form.publicKeys.trim() ? ['keys'] : [])] }));
+        auditBuffer.push({ action: 'user.create', serverId: job.serverId, username: row.username, details: { importId: job.importId, importRow: row.row, authMethods: [...(outcome.passwords?.main ? ['password'] : []), ...(row.form.publicKeys.trim() ? ['keys'] : [])] } });
+        if (auditBuffer.length >= 100) flushAudit();
       }
       finish(row, outcome);
     });
   } finally {
-    // recordAudit never rejects: a lost line is logged by name and does not undo the user.
+    // Audit writes never reject: a lost line is logged by name and does not undo the user.
+    flushAudit();
     await Promise.all(auditWrites);
     job.state = 'finished';
     job.finishedAt = new Date().toISOString();
