@@ -21,7 +21,8 @@ const UPGRADE_SERVER = 's-4d5e6f708192a3b4c';
 const ROWS = Number(process.env.BENCH_BULK_ROWS) || 1_000;
 /** BENCH_BULK_KEYS_ONLY=1: every row a keys-only user, so the figure is AWS's share without argon2. */
 const KEYS_ONLY = process.env.BENCH_BULK_KEYS_ONLY === '1';
-/** BENCH_BULK_UPGRADE=0 skips the upgrade part. */
+/** BENCH_BULK_UPGRADE=0 skips the upgrade part, BENCH_BULK_IMPORT=0 the import. */
+const IMPORT = process.env.BENCH_BULK_IMPORT !== '0';
 const UPGRADE = process.env.BENCH_BULK_UPGRADE !== '0';
 const FS = 'fs-0123456789abcdef0';
 const ROLE = 'arn:aws:iam::000000000000:role/transfer-efs-user';
@@ -70,29 +71,35 @@ export async function runBulkBench(): Promise<void> {
     const total = () => [...calls.values()].reduce((a, b) => a + b, 0);
     const text = csv(ROWS);
 
-    calls.clear();
-    const dry = await measured(() => planImport(SERVER, 'bench.csv', text));
-    console.log(`dry run of ${ROWS} rows${KEYS_ONLY ? ' (keys only)' : ' (half with a generated password)'}: ${dry.seconds.toFixed(2)} s, ${total()} AWS calls (${[...calls].map(([k, v]) => `${k.replace('Command', '')} ${v}`).join(', ')}), peak RSS +${dry.peakMiB.toFixed(0)} MiB; ${dry.value.dryRun.summary.valid} valid`);
+    if (IMPORT) await benchImport();
+    if (UPGRADE) await benchUpgrade();
 
-    calls.clear();
-    const applied = await measured(async () => (await startImport(SERVER, 'bench.csv', text, dry.value.dryRun.importId, admin)).done);
-    const job = applied.value;
-    console.log(
-      `apply of ${ROWS} rows (10 % throttled): ${applied.seconds.toFixed(2)} s, ${total()} AWS calls (${[...calls].map(([k, v]) => `${k.replace('Command', '')} ${v}`).join(', ')}), ` +
-        `${job.retries} CreateSecret retries by the import, peak RSS +${applied.peakMiB.toFixed(0)} MiB; created ${job.counts.created}, failed ${job.counts.failed}, audit lines lost ${auditFailures}`,
-    );
-    const stored = new Map<string, number>();
-    for await (const page of paginateListSecrets({ client: clients.secretsManager }, { Filters: [{ Key: 'name', Values: [`aws/transfer/${SERVER}/bulk`] }] })) {
-      for (const entry of page.SecretList ?? []) stored.set(entry.Name!, Object.keys(entry.SecretVersionsToStages ?? {}).length);
+    async function benchImport(): Promise<void> {
+      calls.clear();
+      const dry = await measured(() => planImport(SERVER, 'bench.csv', text));
+      console.log(`dry run of ${ROWS} rows${KEYS_ONLY ? ' (keys only)' : ' (half with a generated password)'}: ${dry.seconds.toFixed(2)} s, ${total()} AWS calls (${[...calls].map(([k, v]) => `${k.replace('Command', '')} ${v}`).join(', ')}), peak RSS +${dry.peakMiB.toFixed(0)} MiB; ${dry.value.dryRun.summary.valid} valid`);
+
+      calls.clear();
+      const applied = await measured(async () => (await startImport(SERVER, 'bench.csv', text, dry.value.dryRun.importId, admin)).done);
+      const job = applied.value;
+      console.log(
+        `apply of ${ROWS} rows (10 % throttled): ${applied.seconds.toFixed(2)} s, ${total()} AWS calls (${[...calls].map(([k, v]) => `${k.replace('Command', '')} ${v}`).join(', ')}), ` +
+          `${job.retries} CreateSecret retries by the import, peak RSS +${applied.peakMiB.toFixed(0)} MiB; created ${job.counts.created}, failed ${job.counts.failed}, audit lines lost ${auditFailures}`,
+      );
+      const stored = new Map<string, number>();
+      for await (const page of paginateListSecrets({ client: clients.secretsManager }, { Filters: [{ Key: 'name', Values: [`aws/transfer/${SERVER}/bulk`] }] })) {
+        for (const entry of page.SecretList ?? []) stored.set(entry.Name!, Object.keys(entry.SecretVersionsToStages ?? {}).length);
     }
     console.log(`check: ${stored.size} of ${ROWS} users stored, ${[...stored.values()].filter((v) => v !== 1).length} with more than one version`);
 
-    if (!UPGRADE) return;
-    const plaintext = JSON.stringify({ Password: 'Bench-Pass-1', Role: ROLE, PosixProfile: '{"Uid": 2101, "Gid": 2101}', HomeDirectory: `/${FS}/home/u` });
-    for (let i = 0; i < ROWS; i += 50) {
-      await Promise.all(
-        Array.from({ length: Math.min(50, ROWS - i) }, (_, j) => clients.secretsManager.send(new CreateSecretCommand({ Name: secretName(UPGRADE_SERVER, `plain${String(i + j).padStart(5, '0')}`), SecretString: plaintext }))),
-      );
+    }
+
+    async function benchUpgrade(): Promise<void> {
+      const plaintext = JSON.stringify({ Password: 'Bench-Pass-1', Role: ROLE, PosixProfile: '{"Uid": 2101, "Gid": 2101}', HomeDirectory: `/${FS}/home/u` });
+      for (let i = 0; i < ROWS; i += 50) {
+        await Promise.all(
+          Array.from({ length: Math.min(50, ROWS - i) }, (_, j) => clients.secretsManager.send(new CreateSecretCommand({ Name: secretName(UPGRADE_SERVER, `plain${String(i + j).padStart(5, '0')}`), SecretString: plaintext }))),
+        );
     }
     calls.clear();
     const upgraded = await measured(async () => (await startUpgrade(UPGRADE_SERVER, 'all', admin)).done);
@@ -100,6 +107,7 @@ export async function runBulkBench(): Promise<void> {
       `upgrade of ${ROWS} plaintext users (10 % throttled): ${upgraded.seconds.toFixed(2)} s, ${total()} AWS calls, peak RSS +${upgraded.peakMiB.toFixed(0)} MiB; ` +
         `upgraded ${upgraded.value.counts.upgraded}, failed ${upgraded.value.counts.failed}`,
     );
+    }
   } finally {
     console.error = previousError;
     await stack.close();
