@@ -1,4 +1,5 @@
-// `npm run bench [lambda|console|sftp|local|signin|scale …]`: speed and memory figures, printed, never asserted.
+// `npm run bench [lambda|console|sftp|local|signin|scale|history|bulk …]`: speed and memory figures, printed, never asserted.
+import { runBulkBench } from './bulk';
 import { runConsoleBench } from './console';
 import { runHistoryBench } from './history';
 import { runLambdaBench } from './lambda';
@@ -15,6 +16,7 @@ const suites: Record<string, () => Promise<void>> = {
   signin: runSigninBench,
   scale: runScaleBench,
   history: runHistoryBench,
+  bulk: runBulkBench,
 };
 
 // Options (`--50k`) are read by the suites themselves.

@@ -14,7 +14,7 @@ import { getServer } from './servers';
 
 export const AUDIT_LOG_GROUP = process.env.AUDIT_LOG_GROUP ?? '/transfer-desk/audit';
 
-export const AUDIT_ACTIONS = ['user.create', 'user.update', 'user.reset-password', 'user.disable', 'user.enable', 'user.delete', 'user.restore', 'user.test-login'] as const;
+export const AUDIT_ACTIONS = ['user.create', 'user.update', 'user.reset-password', 'user.disable', 'user.enable', 'user.delete', 'user.restore', 'user.test-login', 'users.import', 'user.upgrade-password'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** One non-secret field's old and new value as shown to people; null when absent. */
@@ -124,6 +124,45 @@ export async function recordAudit(
   } catch (spoolErr) {
     console.error(JSON.stringify({ level: 'error', event: 'audit-write-lost', id: record.id, action, serverId, username, error: errorName(failure), spoolError: errorName(spoolErr) }));
     return 'lost';
+  }
+}
+
+/**
+ * Several records in one PutLogEvents, so a bulk job writes one record per user without one call per
+ * user. A batch CloudWatch refuses falls back to recordAudit for each record: its retries and spool.
+ */
+export async function recordAuditBatch(
+  actor: Actor,
+  entries: { action: AuditAction; serverId: string; username: string; details?: AuditRecord['details'] }[],
+): Promise<AuditOutcome[]> {
+  if (entries.length === 0) return [];
+  const time = new Date().toISOString();
+  const records: AuditRecord[] = entries.map((entry) => ({
+    id: randomUUID(),
+    time,
+    actor: actor.username,
+    actorRole: actor.role,
+    action: entry.action,
+    serverId: entry.serverId,
+    username: entry.username,
+    ...(entry.details ? { details: entry.details } : {}),
+  }));
+  const stream = time.slice(0, 10);
+  try {
+    await ensureStream(stream);
+    await aws().logs.send(
+      new PutLogEventsCommand({
+        logGroupName: AUDIT_LOG_GROUP,
+        logStreamName: stream,
+        logEvents: records.map((record) => ({ timestamp: Date.parse(time), message: JSON.stringify(record) })),
+      }),
+    );
+    return records.map(() => 'written');
+  } catch {
+    ensured.delete(stream);
+    const outcomes: AuditOutcome[] = [];
+    for (const entry of entries) outcomes.push(await recordAudit(actor, entry.action, entry.serverId, entry.username, entry.details));
+    return outcomes;
   }
 }
 

@@ -176,6 +176,19 @@ export default async function UsersPage({ params, searchParams }: Props) {
             Create user
           </Link>
         ) : null}
+        {isAdmin ? (
+          <nav aria-label="Bulk tools" className="toolbar" style={{ margin: 0 }}>
+            <Link className="button" href={`/servers/${serverId}/import`}>
+              Import users
+            </Link>
+            <Link className="button" href={`/servers/${serverId}/export`}>
+              Export users
+            </Link>
+            <Link className="button" href={`/servers/${serverId}/posture`}>
+              Security posture
+            </Link>
+          </nav>
+        ) : null}
       </div>
       {!result.ok ? (
         <LoadError message={result.message} />

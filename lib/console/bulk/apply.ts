@@ -1,0 +1,264 @@
+// Applying a confirmed dry run: one CreateSecret per valid row, a bounded number at a time and under
+// a request-rate ceiling, throttling retried with back-off. Each row's ClientRequestToken comes from
+// the import id and the row, and each secret is tagged with the import id, so running the same file
+// again finishes an interrupted import without a duplicate or a second write of any row.
+import 'server-only';
+import { CreateSecretCommand, DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { stringify } from 'csv-stringify/sync';
+import type { Actor } from '../../auth/roles';
+import { parseSecretName, PROTOCOLS, serializeUserSecret, type UserSecretInput } from '../../secret/contract';
+import { generatePassword } from '../../secret/password';
+import { recordAudit, recordAuditBatch } from '../audit';
+import { ConsoleError } from '../errors';
+import { getServer, secretPrefix, type ServerSummary } from '../servers';
+import { validateUserForm, type GeneratedPasswords } from '../user-form';
+import { serverSecretEntries } from '../users/list';
+import { requireManageableServer, TAG_MANAGED, TAG_UID, userSecretId } from '../users/shared';
+import { bulkSecretsManager } from './client';
+import { hashPasswordOffThread } from './hash-pool';
+import { planImport, type ApplicableRow, type DryRun } from './dry-run';
+import { forEachBounded, rateLimiter, withBackoff } from './retry';
+
+export const TAG_IMPORT = 'transfer-desk:import-id';
+export const TAG_IMPORT_ROW = 'transfer-desk:import-row';
+/** Secrets Manager allows 50 CreateSecret calls a second per account and region; stay well under it. */
+export const DEFAULT_CONCURRENCY = 8;
+export const DEFAULT_CREATES_PER_SECOND = 40;
+const PASSWORDS_KEPT_MS = 30 * 60 * 1000;
+
+export type RowStatus = 'pending' | 'created' | 'already-created' | 'skipped-existing' | 'failed';
+export type RowResult = { row: number; username: string; status: RowStatus; message?: string };
+export type ImportJob = {
+  importId: string;
+  serverId: string;
+  actor: string;
+  startedAt: string;
+  finishedAt: string | null;
+  state: 'running' | 'finished';
+  total: number;
+  counts: Record<Exclude<RowStatus, 'pending'>, number>;
+  results: RowResult[];
+  /** Whether a passwords file is waiting to be downloaded (its content is never part of the status). */
+  passwordsWaiting: boolean;
+  passwordsDownloaded: boolean;
+  awsCalls: number;
+  retries: number;
+};
+
+type PasswordLine = { username: string; slot: string; password: string };
+type JobRecord = { job: ImportJob; passwords: PasswordLine[]; passwordsTimer: NodeJS.Timeout | null; done: Promise<ImportJob> };
+
+// One registry per process, kept on globalThis so module reloads in development share it.
+const registry: Map<string, JobRecord> = ((globalThis as { __transferDeskImports?: Map<string, JobRecord> }).__transferDeskImports ??= new Map());
+
+const statusMessages: Record<Exclude<RowStatus, 'pending' | 'failed'>, string> = {
+  created: 'Created.',
+  'already-created': 'Already created by an earlier run of this import; nothing written. Its password was delivered then (reset it if that file was lost).',
+  'skipped-existing': 'A user with this name already exists and was not created by this import; left as it is.',
+};
+
+export function connectionInstructions(server: Pick<ServerSummary, 'serverId' | 'localEndpoint'>, username: string): string {
+  const region = process.env.AWS_REGION ?? 'us-east-1';
+  const host = server.localEndpoint ?? `${server.serverId}.server.transfer.${region}.amazonaws.com`;
+  const [hostname, port] = host.includes(':') && !host.startsWith('[') ? host.split(':') : [host, undefined];
+  return `sftp ${port ? `-P ${port} ` : ''}${username}@${hostname}`;
+}
+
+function publicJob(record: JobRecord): ImportJob {
+  return { ...record.job, counts: { ...record.job.counts }, results: record.job.results.map((r) => ({ ...r })), passwordsWaiting: record.passwords.length > 0 };
+}
+
+/** Names of this server's users created by the given import (from the tag every imported secret carries). */
+export async function usersOfImport(serverId: string, importId: string): Promise<Set<string>> {
+  const names = new Set<string>();
+  for await (const entry of serverSecretEntries(serverId)) {
+    if (!entry.Tags?.some((t) => t.Key === TAG_IMPORT && t.Value === importId)) continue;
+    const name = entry.Name ? parseSecretName(entry.Name, secretPrefix())?.username : undefined;
+    if (name) names.add(name);
+  }
+  return names;
+}
+
+type RowOutcome = { status: Exclude<RowStatus, 'pending'>; message?: string; passwords?: GeneratedPasswords; calls: number; retries: number };
+
+/** New passwords for a row, as the create form makes them (always hashed), hashed off the event loop. */
+async function generatedPasswords(form: ApplicableRow['form']): Promise<{ shown: GeneratedPasswords; stored: Pick<UserSecretInput, 'PasswordHash' | 'ProtocolOverrides'> }> {
+  const shown: GeneratedPasswords = {};
+  const stored: Pick<UserSecretInput, 'PasswordHash' | 'ProtocolOverrides'> = {};
+  if (form.password.mode === 'generate') {
+    shown.main = generatePassword();
+    stored.PasswordHash = await hashPasswordOffThread(shown.main);
+  }
+  for (const protocol of PROTOCOLS) {
+    if (!form.protocolPasswords[protocol]) continue;
+    shown[protocol] = generatePassword();
+    stored.ProtocolOverrides = { ...stored.ProtocolOverrides, [protocol]: { PasswordHash: await hashPasswordOffThread(shown[protocol]) } };
+  }
+  return { shown, stored };
+}
+
+async function createRow(serverId: string, domain: ServerSummary['domain'], importId: string, row: ApplicableRow, throttle: () => Promise<void>): Promise<RowOutcome> {
+  const { shown, stored } = await generatedPasswords(row.form);
+  const validated = validateUserForm(row.form, domain, stored);
+  if (!validated.ok) return { status: 'failed', message: 'The row no longer validates; run the dry run again.', calls: 0, retries: 0 };
+  const SecretId = userSecretId(serverId, row.username);
+  let calls = 0;
+  try {
+    const { retries } = await withBackoff(async () => {
+      await throttle();
+      calls++;
+      return bulkSecretsManager().send(
+        new CreateSecretCommand({
+          Name: SecretId,
+          SecretString: serializeUserSecret(validated.input),
+          ClientRequestToken: row.token,
+          Description: `Transfer user ${row.username} of ${serverId}, managed by Transfer Desk (import ${importId})`,
+          Tags: [
+            { Key: TAG_MANAGED, Value: 'true' },
+            { Key: TAG_IMPORT, Value: importId },
+            { Key: TAG_IMPORT_ROW, Value: String(row.row) },
+            ...(validated.input.PosixProfile ? [{ Key: TAG_UID, Value: String(validated.input.PosixProfile.Uid) }] : []),
+          ],
+        }),
+      );
+    });
+    return { status: 'created', passwords: shown, calls, retries };
+  } catch (err) {
+    if (err instanceof Error && err.name === 'ResourceExistsException') {
+      // Ours if this import's token is one of its versions or its tag names this import.
+      const { value: described } = await withBackoff(() => {
+        calls++;
+        return bulkSecretsManager().send(new DescribeSecretCommand({ SecretId }));
+      });
+      const ours = Object.hasOwn(described.VersionIdsToStages ?? {}, row.token) || (described.Tags ?? []).some((t) => t.Key === TAG_IMPORT && t.Value === importId);
+      return { status: ours ? 'already-created' : 'skipped-existing', calls, retries: 0 };
+    }
+    if (err instanceof Error && err.name === 'InvalidRequestException') {
+      return { status: 'failed', message: `${row.username} was deleted and is still in its recovery window: restore it, or rename the row.`, calls, retries: 0 };
+    }
+    return { status: 'failed', message: `Not created (${err instanceof Error ? err.name : 'unknown error'}); run the import again to retry this row.`, calls, retries: 0 };
+  }
+}
+
+export type ApplyOptions = { concurrency?: number; createsPerSecond?: number };
+
+/**
+ * Re-runs the dry run on the same file and, if it is the import the admin confirmed, starts writing
+ * it in the background. Returns the job at once; `importStatus` follows it.
+ */
+export async function startImport(serverId: string, fileName: string, text: string, confirmedImportId: string, actor: Actor, options: ApplyOptions = {}): Promise<{ job: ImportJob; done: Promise<ImportJob> }> {
+  const server = await requireManageableServer(serverId);
+  const { dryRun, applicable } = await planImport(serverId, fileName, text);
+  if (dryRun.importId !== confirmedImportId) throw new ConsoleError('The file is not the one whose dry run was confirmed. Run the dry run again. Nothing was written.');
+  const running = registry.get(dryRun.importId);
+  if (running && running.job.state === 'running') return { job: publicJob(running), done: running.done };
+  const job: ImportJob = {
+    importId: dryRun.importId,
+    serverId,
+    actor: actor.username,
+    startedAt: new Date().toISOString(),
+    finishedAt: null,
+    state: 'running',
+    total: dryRun.summary.total,
+    counts: { created: 0, 'already-created': 0, 'skipped-existing': 0, failed: 0 },
+    results: dryRun.rows.map((r) => (r.errors.length ? { row: r.row, username: r.username, status: 'failed', message: `Not imported: ${r.errors.map((e) => `${e.column}: ${e.message}`).join(' ')}` } : { row: r.row, username: r.username, status: 'pending' })),
+    passwordsWaiting: false,
+    passwordsDownloaded: false,
+    awsCalls: 0,
+    retries: 0,
+  };
+  job.counts.failed = dryRun.summary.invalid;
+  const record: JobRecord = { job, passwords: [], passwordsTimer: null, done: Promise.resolve(job) };
+  registry.set(job.importId, record);
+  record.done = runImport(record, server, dryRun, applicable, actor, options);
+  return { job: publicJob(record), done: record.done };
+}
+
+async function runImport(record: JobRecord, server: ServerSummary, dryRun: DryRun, applicable: ApplicableRow[], actor: Actor, options: ApplyOptions): Promise<ImportJob> {
+  const { job } = record;
+  const resultIndex = new Map(job.results.map((r, i) => [r.row, i]));
+  const finish = (row: ApplicableRow, outcome: RowOutcome) => {
+    job.results[resultIndex.get(row.row)!] = { row: row.row, username: row.username, status: outcome.status, message: outcome.message ?? statusMessages[outcome.status as keyof typeof statusMessages] };
+    job.counts[outcome.status]++;
+    job.awsCalls += outcome.calls;
+    job.retries += outcome.retries;
+  };
+  // One user.create record per user, written 100 to a PutLogEvents call as the rows finish.
+  const auditWrites: Promise<unknown>[] = [];
+  let auditBuffer: Parameters<typeof recordAuditBatch>[1] = [];
+  const flushAudit = () => {
+    if (auditBuffer.length === 0) return;
+    auditWrites.push(recordAuditBatch(actor, auditBuffer));
+    auditBuffer = [];
+  };
+  try {
+    // Rows an earlier run already created are known from AWS itself: no call, no hashing for them.
+    const earlier = await usersOfImport(job.serverId, job.importId);
+    const throttle = rateLimiter(options.createsPerSecond ?? DEFAULT_CREATES_PER_SECOND);
+    await forEachBounded(applicable, options.concurrency ?? DEFAULT_CONCURRENCY, async (row) => {
+      if (earlier.has(row.username)) return finish(row, { status: 'already-created', calls: 0, retries: 0 });
+      let outcome: RowOutcome;
+      try {
+        outcome = await createRow(job.serverId, server.domain, job.importId, row, throttle);
+      } catch (err) {
+        outcome = { status: 'failed', message: `Not created (${err instanceof Error ? err.name : 'unknown error'}); run the import again to retry this row.`, calls: 1, retries: 0 };
+      }
+      if (outcome.status === 'created') {
+        for (const [slot, password] of Object.entries(outcome.passwords ?? {})) {
+          if (password) record.passwords.push({ username: row.username, slot: slot === 'main' ? 'password' : `${slot} password`, password });
+        }
+        auditBuffer.push({ action: 'user.create', serverId: job.serverId, username: row.username, details: { importId: job.importId, importRow: row.row, authMethods: [...(outcome.passwords?.main ? ['password'] : []), ...(row.form.publicKeys.trim() ? ['keys'] : [])] } });
+        if (auditBuffer.length >= 100) flushAudit();
+      }
+      finish(row, outcome);
+    });
+  } finally {
+    // Audit writes never reject: a batch CloudWatch refuses is retried record by record and spooled.
+    flushAudit();
+    await Promise.all(auditWrites);
+    job.state = 'finished';
+    job.finishedAt = new Date().toISOString();
+    await recordAudit(actor, 'users.import', job.serverId, '', {
+      importId: job.importId,
+      format: dryRun.format,
+      rows: job.total,
+      created: job.counts.created,
+      alreadyCreated: job.counts['already-created'],
+      skippedExisting: job.counts['skipped-existing'],
+      failed: job.counts.failed,
+    });
+    if (record.passwords.length > 0) {
+      record.passwordsTimer = setTimeout(() => discardPasswords(job.importId), PASSWORDS_KEPT_MS);
+      record.passwordsTimer.unref();
+    }
+  }
+  return publicJob(record);
+}
+
+function discardPasswords(importId: string): void {
+  const record = registry.get(importId);
+  if (!record) return;
+  record.passwords.length = 0;
+  if (record.passwordsTimer) clearTimeout(record.passwordsTimer);
+  record.passwordsTimer = null;
+}
+
+/** The job's progress in this process, or null when this process never ran it (see usersOfImport). */
+export function importStatus(importId: string): ImportJob | null {
+  const record = registry.get(importId);
+  return record ? publicJob(record) : null;
+}
+
+/**
+ * The generated passwords as CSV (user name, which password, password, how to connect), handed out
+ * once: the server forgets them as it returns them. Null when there are none (or they were taken).
+ */
+export async function takeImportPasswords(serverId: string, importId: string): Promise<string | null> {
+  const record = registry.get(importId);
+  if (!record || record.job.serverId !== serverId || record.job.state !== 'finished' || record.passwords.length === 0) return null;
+  const lines = record.passwords.splice(0, record.passwords.length);
+  discardPasswords(importId);
+  record.job.passwordsDownloaded = true;
+  const server = (await getServer(serverId)) ?? { serverId, localEndpoint: null };
+  return stringify([['username', 'which', 'password', 'connect'], ...lines.map((l) => [l.username, l.slot, l.password, connectionInstructions(server, l.username)])], { record_delimiter: '\n' });
+}

@@ -1,0 +1,134 @@
+// Plaintext passwords to argon2id, in place: each plaintext is read, its hash written and the
+// plaintext removed in one compare-and-swap write per user, so the password stays the same and a
+// change made meanwhile is never overwritten. Running it again continues where it stopped.
+import 'server-only';
+import { DescribeServerCommand } from '@aws-sdk/client-transfer';
+import type { Actor } from '../../auth/roles';
+import { aws } from '../../aws/clients';
+import { recordAudit } from '../audit';
+import { ConsoleError } from '../errors';
+import { patchUser } from '../users/compare-and-swap';
+import { requireManageableServer } from '../users/shared';
+import { hashPasswordOffThread } from './hash-pool';
+import { plaintextSlots } from './posture';
+import { readAllUsers } from './read-all';
+import { forEachBounded, withBackoff } from './retry';
+
+/** The tag lambda/template.yaml puts on this project's identity-provider function. */
+export const IDP_FUNCTION_TAG = { key: 'transfer-desk:component', value: 'identity-provider' } as const;
+
+export type IdentityProviderCheck = { functionArn: string | null; functionName: string | null; ours: boolean; reason: string };
+
+/**
+ * Whether the server's Lambda is this project's (which verifies argon2id hashes). AWS's sample
+ * Lambda compares plaintext only: after an upgrade every password login through it would fail.
+ * Recognised by name: `transfer-desk-idp`, a name CloudFormation derives from the template's
+ * `IdentityProviderFunction`, or one listed in TRANSFER_DESK_IDP_FUNCTIONS (comma-separated).
+ */
+export function recogniseFunction(functionArn: string | null | undefined): IdentityProviderCheck {
+  if (!functionArn) return { functionArn: null, functionName: null, ours: false, reason: 'The server names no Lambda function.' };
+  const match = /:function:([^:]+)/.exec(functionArn);
+  const functionName = match ? match[1]! : functionArn;
+  const configured = (process.env.TRANSFER_DESK_IDP_FUNCTIONS ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+  const ours = configured.includes(functionName) || /^transfer-desk-idp(-|$)/.test(functionName) || /-IdentityProviderFunction-[A-Za-z0-9]+$/.test(functionName);
+  return {
+    functionArn,
+    functionName,
+    ours,
+    reason: ours
+      ? `The server's identity provider is ${functionName}, Transfer Desk's Lambda, which verifies argon2id hashes.`
+      : `The server's identity provider is ${functionName}, which Transfer Desk does not recognise as its own Lambda. AWS's sample Lambda cannot read hashes: after the upgrade every password login would fail.`,
+  };
+}
+
+export async function checkIdentityProvider(serverId: string): Promise<IdentityProviderCheck> {
+  await requireManageableServer(serverId);
+  const { Server } = await aws().transfer.send(new DescribeServerCommand({ ServerId: serverId }));
+  return recogniseFunction(Server?.IdentityProviderDetails?.Function);
+}
+
+export type UpgradeStatus = 'upgraded' | 'nothing-to-do' | 'failed';
+export type UpgradeResult = { username: string; status: UpgradeStatus; slots: string[]; message?: string };
+export type UpgradeJob = {
+  serverId: string;
+  state: 'running' | 'finished';
+  startedAt: string;
+  finishedAt: string | null;
+  total: number;
+  counts: Record<UpgradeStatus, number>;
+  results: UpgradeResult[];
+};
+
+const jobs: Map<string, { job: UpgradeJob; done: Promise<UpgradeJob> }> = ((globalThis as { __transferDeskUpgrades?: Map<string, { job: UpgradeJob; done: Promise<UpgradeJob> }> }).__transferDeskUpgrades ??= new Map());
+
+/** Hashes each plaintext of one user and removes it, in one compare-and-swap write. */
+export async function upgradeUser(serverId: string, username: string): Promise<{ slots: string[] }> {
+  let slots: string[] = [];
+  let hashes = new Map<string, string>();
+  await withBackoff(() =>
+    patchUser(
+      serverId,
+      username,
+      (next) => {
+        for (const [plainKey, hash] of hashes) {
+          const hashKey = `${plainKey}Hash`;
+          // A hash already stored wins at login; the plaintext beside it is only removed.
+          if (!(typeof next[hashKey] === 'string' && next[hashKey] !== '')) next[hashKey] = hash;
+          delete next[plainKey];
+        }
+      },
+      async (current) => {
+        slots = plaintextSlots(current).map((s) => (s === 'main' ? 'Password' : `${s}Password`));
+        if (slots.length === 0) throw new NothingToUpgrade();
+        hashes = new Map();
+        for (const key of slots) hashes.set(key, await hashPasswordOffThread(current[key] as string));
+      },
+    ),
+  );
+  return { slots };
+}
+
+class NothingToUpgrade extends Error {
+  override name = 'NothingToUpgrade';
+}
+
+export type UpgradeOptions = { override?: boolean; concurrency?: number };
+
+/** Starts the upgrade of one user or of every user with a plaintext password; refuses a server whose Lambda is not ours unless overridden. */
+export async function startUpgrade(serverId: string, usernames: string[] | 'all', actor: Actor, options: UpgradeOptions = {}): Promise<{ job: UpgradeJob; done: Promise<UpgradeJob> }> {
+  const check = await checkIdentityProvider(serverId);
+  if (!check.ours && !options.override) throw new ConsoleError(`${check.reason} Nothing was changed. Confirm the override only if the Lambda verifies argon2id hashes.`);
+  const running = jobs.get(serverId);
+  if (running?.job.state === 'running') return running;
+  const targets = usernames === 'all' ? (await readAllUsers(serverId)).filter((u) => u.secret && plaintextSlots(u.secret).length > 0).map((u) => u.username) : usernames;
+  const job: UpgradeJob = { serverId, state: 'running', startedAt: new Date().toISOString(), finishedAt: null, total: targets.length, counts: { upgraded: 0, 'nothing-to-do': 0, failed: 0 }, results: [] };
+  const done = (async () => {
+    try {
+      await forEachBounded(targets, options.concurrency ?? 4, async (username) => {
+        let result: UpgradeResult;
+        try {
+          const { slots } = await upgradeUser(serverId, username);
+          result = { username, status: 'upgraded', slots };
+          await recordAudit(actor, 'user.upgrade-password', serverId, username, { slots, override: Boolean(options.override && !check.ours) });
+        } catch (err) {
+          if (err instanceof NothingToUpgrade) result = { username, status: 'nothing-to-do', slots: [], message: 'No plaintext password left.' };
+          else result = { username, status: 'failed', slots: [], message: err instanceof ConsoleError ? err.message : `Not upgraded (${err instanceof Error ? err.name : 'unknown error'}); its plaintext is unchanged. Run the upgrade again.` };
+        }
+        job.results.push(result);
+        job.counts[result.status]++;
+      });
+    } finally {
+      job.state = 'finished';
+      job.finishedAt = new Date().toISOString();
+    }
+    return job;
+  })();
+  const entry = { job, done };
+  jobs.set(serverId, entry);
+  return entry;
+}
+
+export function upgradeStatus(serverId: string): UpgradeJob | null {
+  const entry = jobs.get(serverId);
+  return entry ? { ...entry.job, counts: { ...entry.job.counts }, results: [...entry.job.results] } : null;
+}

@@ -1,0 +1,263 @@
+// Bulk import, export, posture and the plaintext upgrade against the local stack (issue 13).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, paginateListSecrets, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { InitializeMiddleware, MetadataBearer, MiddlewareStack } from '@smithy/types';
+import { parse } from 'csv-parse/sync';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { configureAwsClients } from '@/lib/aws/clients';
+import type { Actor } from '@/lib/auth/roles';
+import { listAudit } from '@/lib/console/audit';
+import { bulkSecretsManager } from '@/lib/console/bulk/client';
+import { importStatus, startImport, takeImportPasswords, usersOfImport } from '@/lib/console/bulk/apply';
+import { planImport, rowToken } from '@/lib/console/bulk/dry-run';
+import { exportUsers } from '@/lib/console/bulk/export';
+import { CSV_COLUMNS, templateCsv } from '@/lib/console/bulk/format';
+import { serverPosture } from '@/lib/console/bulk/posture';
+import { checkIdentityProvider, startUpgrade } from '@/lib/console/bulk/upgrade';
+import { ED25519 } from '../fixtures/keys';
+import { startTestStack, type TestStack } from './local-stack-fixture';
+
+const SERVER = 's-1a2b3c4d5e6f70819';
+const OTHER = 's-2b3c4d5e6f7081920';
+const SAMPLE = 's-3c4d5e6f708192a3b';
+const FS = 'fs-0123456789abcdef0';
+const ROLE = 'arn:aws:iam::000000000000:role/transfer-efs-user';
+const admin: Actor = { username: 'ann', name: 'Ann', role: 'admin' };
+
+let stack: TestStack;
+let sm: SecretsManagerClient;
+let work: string;
+/** Set by a test to make the console's CreateSecret calls fail (or lose their answers). */
+let createSecretFault: ((args: unknown) => 'fail' | 'lose-answer' | null) | null = null;
+
+beforeAll(async () => {
+  stack = await startTestStack({ seed: true, sftp: true, sftpPort: 0 });
+  const seeded = stack.store.state.servers[0]!;
+  stack.store.state.servers.push(
+    { ...seeded, ServerId: OTHER, Arn: seeded.Arn.replace(SERVER, OTHER), Tags: [] },
+    { ...seeded, ServerId: SAMPLE, Arn: seeded.Arn.replace(SERVER, SAMPLE), Tags: [], IdentityProviderDetails: { ...seeded.IdentityProviderDetails, Function: 'arn:aws:lambda:us-east-1:000000000000:function:aws-sample-secrets-idp' } },
+  );
+  const clients = configureAwsClients({ endpoint: stack.endpoint, region: 'us-east-1', credentials: { accessKeyId: 't', secretAccessKey: 't' }, maxAttempts: 1 });
+  const fault: InitializeMiddleware<object, MetadataBearer> = (next, context) => async (args) => {
+    const kind = context.commandName === 'CreateSecretCommand' ? createSecretFault?.(args.input) ?? null : null;
+    if (kind === 'fail') throw Object.assign(new Error('simulated interruption'), { name: 'ConsoleStopped' });
+    const result = await next(args);
+    if (kind === 'lose-answer') throw Object.assign(new Error('answer lost'), { name: 'InternalServiceError' });
+    return result;
+  };
+  void clients;
+  (bulkSecretsManager().middlewareStack as MiddlewareStack<object, MetadataBearer>).add(fault, { step: 'initialize' });
+  sm = new SecretsManagerClient(stack.clientConfig);
+  work = mkdtempSync(path.join(tmpdir(), 'bulk-test-'));
+});
+afterEach(() => {
+  createSecretFault = null;
+});
+afterAll(async () => {
+  await stack.dispose();
+  rmSync(work, { recursive: true, force: true });
+});
+
+async function namesOn(serverId: string): Promise<string[]> {
+  const names: string[] = [];
+  for await (const page of paginateListSecrets({ client: sm }, { Filters: [{ Key: 'name', Values: [`aws/transfer/${serverId}/`] }] })) {
+    for (const entry of page.SecretList ?? []) names.push(entry.Name!.split('/').pop()!);
+  }
+  return names.sort();
+}
+
+const header = CSV_COLUMNS.join(',');
+const line = (cells: Partial<Record<(typeof CSV_COLUMNS)[number], string>>) => CSV_COLUMNS.map((c) => `"${(cells[c] ?? '').replace(/"/g, '""')}"`).join(',');
+
+describe('CSV import: dry run, then apply only after confirm', () => {
+  const csv = [
+    header,
+    line({ username: 'imp-ann', password: 'generate', role: ROLE, uid: '4001', gid: '4001', home: `/${FS}/home/imp-ann`, allowed_networks: '203.0.113.0/24' }),
+    line({ username: 'imp-bob', sign_in_methods: 'keys', password: 'none', public_keys: ED25519.line, role: ROLE, uid: '4002', gid: '4002', home: `/inbox=/${FS}/home/imp-bob;/shared=/${FS}/shared` }),
+    line({ username: '-bad', password: 'generate', role: ROLE, uid: '4003', gid: '4003', home: `/${FS}/home/x` }),
+    line({ username: 'imp-dan', password: 'hunter2', role: 'not-an-arn', uid: 'abc', gid: '4004', home: `/${FS}/home/../etc` }),
+    line({ username: 'imp-eve', password: 'generate', role: ROLE, uid: '0', gid: '0', home: `/${FS}/home/imp-eve`, expires_at: '2020-01-01T00:00:00Z' }),
+    line({ username: 'Alice', password: 'generate', role: ROLE, uid: '2001', gid: '2001', home: `/${FS}/home/alice2` }),
+  ].join('\n');
+
+  it('lists every bad row with its row number and column, warns, previews, and writes nothing', async () => {
+    const before = await namesOn(SERVER);
+    const { dryRun } = await planImport(SERVER, 'users.csv', csv);
+    expect(dryRun.summary).toMatchObject({ total: 6, valid: 4, invalid: 2 });
+    const bad = dryRun.rows.filter((r) => r.errors.length > 0);
+    expect(bad.map((r) => r.row)).toEqual([4, 5]);
+    expect(bad[0]!.errors.map((e) => e.column)).toContain('username');
+    expect(bad[1]!.errors.map((e) => e.column)).toEqual(expect.arrayContaining(['password', 'role', 'uid', 'home']));
+    const eve = dryRun.rows.find((r) => r.username === 'imp-eve')!;
+    expect(eve.warnings.join(' ')).toMatch(/UID 0/);
+    expect(eve.warnings.join(' ')).toMatch(/expiry is in the past/);
+    expect(dryRun.rows.find((r) => r.username === 'Alice')!.warnings.join(' ')).toMatch(/alice already exists; Alice differs only in case[\s\S]*UID 2001 is also used by alice/);
+    const ann = dryRun.rows.find((r) => r.username === 'imp-ann')!;
+    expect(ann.secretPreview).toMatchObject({ Role: ROLE, PasswordHash: '<argon2id hash of a generated password>' });
+    expect(ann.lambdaAnswer).toMatchObject({ Role: ROLE, HomeDirectoryType: 'LOGICAL' });
+    expect(await namesOn(SERVER)).toEqual(before);
+  });
+
+  it('refuses an apply of another file than the one confirmed, writing nothing', async () => {
+    const before = await namesOn(SERVER);
+    await expect(startImport(SERVER, 'users.csv', csv, '00000000-0000-0000-0000-000000000000', admin)).rejects.toThrow(/not the one whose dry run was confirmed/);
+    expect(await namesOn(SERVER)).toEqual(before);
+  });
+
+  it('after confirm writes the good rows only, delivers the passwords once and audits each user and the import', async () => {
+    const { dryRun } = await planImport(SERVER, 'users.csv', csv);
+    const { done } = await startImport(SERVER, 'users.csv', csv, dryRun.importId, admin);
+    const job = await done;
+    expect(job.counts).toEqual({ created: 4, 'already-created': 0, 'skipped-existing': 0, failed: 2 });
+    expect(importStatus(dryRun.importId)?.state).toBe('finished');
+    const names = await namesOn(SERVER);
+    expect(names).toEqual(expect.arrayContaining(['imp-ann', 'imp-bob', 'imp-eve', 'Alice']));
+    expect(names).not.toContain('imp-dan');
+    const file = await takeImportPasswords(SERVER, dryRun.importId);
+    const rows = parse(file!, { columns: true }) as { username: string; which: string; password: string; connect: string }[];
+    expect(rows.map((r) => r.username).sort()).toEqual(['Alice', 'imp-ann', 'imp-eve']);
+    expect(rows[0]!.connect).toMatch(/^sftp .*@/);
+    expect(await takeImportPasswords(SERVER, dryRun.importId)).toBeNull();
+    const annSecret = (await sm.send(new GetSecretValueCommand({ SecretId: `aws/transfer/${SERVER}/imp-ann` }))).SecretString!;
+    expect(annSecret).toMatch(/"PasswordHash":"\$argon2id\$/);
+    expect(annSecret).not.toContain(rows.find((r) => r.username === 'imp-ann')!.password);
+    const audit = await listAudit({ serverId: SERVER });
+    expect(audit.records.filter((r) => r.action === 'user.create' && r.details?.importId === dryRun.importId)).toHaveLength(4);
+    expect(audit.records.filter((r) => r.action === 'users.import' && r.details?.importId === dryRun.importId)).toHaveLength(1);
+  });
+});
+
+describe('an import interrupted half-way and run again', () => {
+  const rows = Array.from({ length: 12 }, (_, i) => line({ username: `batch-${String(i).padStart(2, '0')}`, password: i % 2 ? 'generate' : 'none', public_keys: i % 2 ? '' : ED25519.line, role: ROLE, uid: String(5000 + i), gid: '5000', home: `/${FS}/home/batch-${i}` }));
+  const csv = [header, ...rows].join('\n');
+
+  it('finishes with every row present once, none written twice', async () => {
+    const { dryRun } = await planImport(SERVER, 'batch.csv', csv);
+    const rowsSeen = new Set<string>();
+    let calls = 0;
+    // The first run stops after 5 rows; some answers are lost, so those writes are retried.
+    createSecretFault = (input) => {
+      rowsSeen.add((input as { ClientRequestToken: string }).ClientRequestToken);
+      return rowsSeen.size > 5 ? 'fail' : ++calls % 2 ? 'lose-answer' : null;
+    };
+    const first = await (await startImport(SERVER, 'batch.csv', csv, dryRun.importId, admin, { concurrency: 1 })).done;
+    expect(first.counts.created).toBe(5);
+    expect(first.counts.failed).toBe(7);
+    expect((await usersOfImport(SERVER, dryRun.importId)).size).toBe(5);
+    createSecretFault = null;
+    const second = await (await startImport(SERVER, 'batch.csv', csv, dryRun.importId, admin)).done;
+    expect(second.counts).toEqual({ created: 7, 'already-created': 5, 'skipped-existing': 0, failed: 0 });
+    expect((await namesOn(SERVER)).filter((n) => n.startsWith('batch-'))).toHaveLength(12);
+    for (const r of dryRun.rows) {
+      const described = await sm.send(new DescribeSecretCommand({ SecretId: `aws/transfer/${SERVER}/${r.username}` }));
+      expect(Object.keys(described.VersionIdsToStages ?? {})).toEqual([rowToken(dryRun.importId, r.row)]);
+    }
+    const third = await (await startImport(SERVER, 'batch.csv', csv, dryRun.importId, admin)).done;
+    expect(third.counts).toEqual({ created: 0, 'already-created': 12, 'skipped-existing': 0, failed: 0 });
+  });
+});
+
+describe('export, then import into another server', () => {
+  it('reproduces every user, with new passwords where passwords existed, never a password or hash', async () => {
+    for (const format of ['csv', 'json'] as const) {
+      const exported = await exportUsers(SERVER, format);
+      expect(exported.body).not.toMatch(/argon2id|Demo-Alice-2026|Password"/);
+      expect(exported.skipped).toEqual([]);
+      const target = format === 'csv' ? OTHER : SAMPLE;
+      const { dryRun } = await planImport(target, exported.fileName, exported.body);
+      expect(dryRun.rows.filter((r) => r.errors.length)).toEqual([]);
+      const job = await (await startImport(target, exported.fileName, exported.body, dryRun.importId, admin)).done;
+      expect(job.counts, JSON.stringify(job.results.filter((r) => r.status !== 'created'))).toMatchObject({ created: exported.exported, failed: 0 });
+      const again = await exportUsers(target, format);
+      const strip = (body: string) => body.replace(/"(serverId|exportedAt)": "[^"]*"/g, '').replace(/s-[0-9a-f]{17}-users-[\d-]+/g, '');
+      expect(strip(again.body)).toBe(strip(exported.body));
+      const passwords = parse((await takeImportPasswords(target, dryRun.importId)) ?? '', { columns: true }) as { username: string }[];
+      expect(passwords.map((p) => p.username)).toContain('alice');
+      expect(passwords.map((p) => p.username)).not.toContain('bob');
+    }
+  });
+});
+
+function sftpLogin(port: number, user: string, password: string): Promise<{ code: number; output: string }> {
+  const batch = path.join(work, `batch-${user}`);
+  writeFileSync(batch, 'pwd\n');
+  const args = ['-e', 'sftp', '-oBatchMode=no', '-oPubkeyAuthentication=no', '-oPreferredAuthentications=password', '-oNumberOfPasswordPrompts=1', '-oStrictHostKeyChecking=no', '-oUserKnownHostsFile=/dev/null', '-P', String(port), '-b', batch, `${user}@127.0.0.1`];
+  return new Promise((resolve) => {
+    const child = spawn('sshpass', args, { env: { ...process.env, SSHPASS: password }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, output });
+    });
+  });
+}
+
+describe('posture and the plaintext upgrade', () => {
+  const seedShaped: Record<string, Record<string, string>> = {
+    'plain-dora': { Password: 'Dora-Pass-1', Role: ROLE, PosixProfile: '{"Uid": 2101, "Gid": 2101}', HomeDirectoryDetails: `[{"Entry": "/", "Target": "/${FS}/home/dora"}]` },
+    'plain-ed': { Password: 'Ed-Pass-1', SFTPPassword: 'Ed-Sftp-Pass-1', Role: ROLE, PosixProfile: '{"Uid": 0, "Gid": 0}', HomeDirectory: `/${FS}/home/ed` },
+    'plain-fay': { Password: 'Fay-Pass-1', Role: ROLE, PosixProfile: '{"Uid": 2101, "Gid": 2101}', HomeDirectory: `/${FS}/home/fay`, ExpiresAt: '2020-01-01T00:00:00Z' },
+    'broken-gus': { Role: ROLE, PosixProfile: 'not json', HomeDirectory: `/${FS}/home/gus` },
+  };
+
+  beforeAll(async () => {
+    for (const [name, secret] of Object.entries(seedShaped)) {
+      await sm.send(new CreateSecretCommand({ Name: `aws/transfer/${SERVER}/${name}`, SecretString: JSON.stringify(secret) }));
+    }
+  });
+
+  it('counts what needs attention, per protocol for plaintext', async () => {
+    const posture = await serverPosture(SERVER);
+    const names = (c: keyof typeof posture.categories) => posture.categories[c].map((e) => e.username);
+    expect(names('plaintext')).toEqual(expect.arrayContaining(['plain-dora', 'plain-ed', 'plain-fay']));
+    expect(posture.plaintextBySlot.SFTP).toBe(1);
+    expect(names('uid-0')).toContain('plain-ed');
+    expect(names('shared-uid')).toEqual(expect.arrayContaining(['plain-dora', 'plain-fay']));
+    expect(names('expired')).toContain('plain-fay');
+    expect(names('unreadable')).toContain('broken-gus');
+    expect(names('no-allow-list')).toContain('plain-dora');
+    expect(names('no-allow-list')).not.toContain('imp-ann');
+  });
+
+  it('refuses a server whose Lambda is not this project’s unless overridden', async () => {
+    expect((await checkIdentityProvider(SAMPLE)).ours).toBe(false);
+    expect((await checkIdentityProvider(SERVER)).ours).toBe(true);
+    await expect(startUpgrade(SAMPLE, 'all', admin)).rejects.toThrow(/cannot read hashes/);
+  });
+
+  it('hashes every plaintext in place; every user still logs in over SFTP with the same password', async () => {
+    const port = stack.sftpEndpoints.find((e) => e.serverId === SERVER)!.port;
+    expect((await sftpLogin(port, 'plain-dora', 'Dora-Pass-1')).code).toBe(0);
+    const job = await (await startUpgrade(SERVER, 'all', admin)).done;
+    expect(job.counts.failed).toBe(0);
+    expect(job.results.map((r) => r.username)).toEqual(expect.arrayContaining(['plain-dora', 'plain-ed', 'plain-fay']));
+    for (const name of ['plain-dora', 'plain-ed', 'plain-fay']) {
+      const value = (await sm.send(new GetSecretValueCommand({ SecretId: `aws/transfer/${SERVER}/${name}` }))).SecretString!;
+      const secret = JSON.parse(value) as Record<string, string>;
+      expect(Object.keys(secret).filter((k) => /Password$/.test(k))).toEqual([]);
+      expect(secret.PasswordHash).toMatch(/^\$argon2id\$/);
+      expect(value).not.toMatch(/Pass-1/);
+    }
+    expect((await sftpLogin(port, 'plain-dora', 'Dora-Pass-1')).code).toBe(0);
+    const ed = await sftpLogin(port, 'plain-ed', 'Ed-Sftp-Pass-1');
+    expect(ed.code, ed.output).toBe(0);
+    expect((await sftpLogin(port, 'plain-ed', 'Ed-Pass-1')).code).not.toBe(0);
+    const again = await (await startUpgrade(SERVER, ['plain-dora'], admin)).done;
+    expect(again.results[0]).toMatchObject({ username: 'plain-dora', status: 'nothing-to-do' });
+    expect((await serverPosture(SERVER)).categories.plaintext).toEqual([]);
+  });
+});
+
+describe('the template', () => {
+  it('has the documented header and imports as a dry run without errors on the demo server', async () => {
+    const { dryRun } = await planImport(SERVER, 'template.csv', templateCsv());
+    expect(templateCsv().split('\n')[0]).toBe(header);
+    expect(dryRun.rows.flatMap((r) => r.errors)).toEqual([]);
+  });
+});
