@@ -1,6 +1,6 @@
 // "I can't log in": the help desk answers from the user page alone, after the user's real SFTP attempt.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -80,4 +80,32 @@ test('the connection instructions hold the endpoint’s host, port and host-key 
   await expect(instructions.getByTestId('connection-fingerprint')).toHaveText(fingerprint);
   await expect(instructions).toContainText('alice');
   await expect(instructions.getByRole('button', { name: 'Copy instructions as text' })).toBeVisible();
+});
+
+test('a key test login says whether the key is on file; a reset offers the password inside the instructions once', async ({ helpdeskPage: page }) => {
+  const user = new UserPage(page);
+  await user.open('bob');
+  const form = page.getByRole('form', { name: 'Test login' });
+  await form.getByLabel('SSH key').check();
+  await form.getByLabel('Key on file').selectOption({ index: 1 });
+  await form.getByRole('button', { name: 'Test login' }).click();
+  await expect(page.getByTestId('test-login-result')).toContainText(/is on file/);
+  await expect(page.getByTestId('test-login-result')).toContainText('Allowed.');
+
+  await form.getByLabel('Key on file').selectOption({ index: 0 });
+  const work = mkdtempSync(path.join(tmpdir(), 'e2e-key-'));
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'other@example', '-f', path.join(work, 'other')]);
+  const otherKey = readFileSync(path.join(work, 'other.pub'), 'utf8').trim();
+  rmSync(work, { recursive: true, force: true });
+  await form.getByLabel('Public key to test').fill(otherKey);
+  await form.getByRole('button', { name: 'Test login' }).click();
+  await expect(page.getByTestId('test-login-result')).toContainText('Denied. Key login offered a key that is not on file');
+
+  await user.open('alice');
+  const password = await user.resetPassword();
+  const withPassword = page.getByRole('form', { name: 'Reset password' }).getByRole('region', { name: 'Connection instructions' });
+  await expect(withPassword.getByTestId('connection-password')).toHaveText(password);
+  await page.reload();
+  await expect(page.getByTestId('connection-password')).toHaveCount(0);
+  expect(await page.content()).not.toContain(password);
 });
