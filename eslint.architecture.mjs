@@ -16,7 +16,7 @@ export const folderZones = [
   zone(['./lib/secret', './lib/idp'], ['./lib/aws', './lib/console', './lib/auth'], 'lib/secret and lib/idp are the contract shared with the Lambda: they never import the console\'s data layer or sign-in.'),
   zone('./lambda', ['./lib/aws', './lib/console', './lib/auth', './app', './components', './proxy.ts', './local', './scripts', './bench', './tests'], 'The Lambda imports only lib/secret, lib/idp and the Secrets Manager client.'),
   zone('./components', ['./lib/aws', './lib/auth', './app', './local', './lambda', './scripts', './bench'], 'components/ are presentational: no data access, no sign-in, no routes.'),
-  zone('./components', './lib/console', 'components/ are presentational: from lib/console only the browser-safe field names and checks.', ['./user-form-fields.ts', './browser-checks.ts']),
+  zone('./components', './lib/console', 'components/ are presentational: from lib/console only the browser-safe field names, checks and connection text.', ['./user-form-fields.ts', './browser-checks.ts', './connection.ts']),
   zone(['./app', './proxy.ts'], ['./local', './lambda', './scripts', './bench', './tests'], 'The console imports lib/* only, never the local stack, the Lambda or tooling.'),
   zone('./local', ['./app', './components', './proxy.ts', './lib/aws', './lib/console', './lib/auth', './scripts', './bench', './tests'], 'local/ imports only lambda/handler, lib/secret and lib/idp.'),
   zone('./local', './lambda', 'local/ imports only lambda/handler from the Lambda.', ['./handler.ts']),

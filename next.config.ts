@@ -7,11 +7,11 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ['ssh2', 'hash-wasm'],
   // proxy.ts sets every security header, with a fresh CSP nonce, on what it answers; static files
   // skip the proxy, so they get the fixed headers here.
-  async headers() {
-    return [
+  headers() {
+    return Promise.resolve([
       { source: '/_next/:path*', headers: [...STATIC_SECURITY_HEADERS, STATIC_FILES_CSP] },
       { source: '/_next/:path*', has: [{ type: 'header', key: 'x-forwarded-proto', value: 'https' }], headers: [HSTS] },
-    ];
+    ]);
   },
 };
 

@@ -63,7 +63,7 @@ function compileJsonPattern(body: string): Matcher {
     const wanted = prefix ? expected.slice(0, -1) : expected;
     return (parsed) => {
       const actual = jsonPath(parsed, path.split('.'));
-      const actualText = actual === undefined || actual === null ? undefined : String(actual);
+      const actualText = actual === undefined || actual === null ? undefined : echoed(actual);
       const equal = actualText !== undefined && (prefix ? actualText.startsWith(wanted) : actualText === wanted);
       return op === '=' ? equal : !equal;
     };

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import ssh2 from 'ssh2';
+import ssh2, { type ParsedKey } from 'ssh2';
 
 /** The host key at `file`, made on first start. */
 export function hostKey(file: string): Buffer {
@@ -17,7 +17,7 @@ export function hostKey(file: string): Buffer {
 /** `SHA256:…` of the key's public half, as `ssh-keygen -l` and Transfer's HostKeyFingerprint write it. */
 export function hostKeyFingerprint(file: string): string | undefined {
   const parsed = ssh2.utils.parseKey(readFileSync(file));
-  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  const key = Array.isArray(parsed) ? (parsed as ParsedKey[])[0] : parsed;
   if (!key || key instanceof Error) return undefined;
   return `SHA256:${createHash('sha256').update(key.getPublicSSH()).digest('base64').replace(/=+$/, '')}`;
 }

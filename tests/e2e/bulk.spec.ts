@@ -32,7 +32,7 @@ test('a CSV with good and bad rows: the dry run lists the bad ones, and users ar
   await expect(page.getByRole('status').filter({ hasText: '3 of 3 rows done' })).toContainText('2 created');
   const downloading = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Download the passwords (once)' }).click();
-  const passwords = readFileSync((await (await downloading).path())!, 'utf8');
+  const passwords = readFileSync((await (await downloading).path()), 'utf8');
   expect(passwords).toMatch(/^username,which,password,connect\n/);
   expect(passwords).toContain('e2e-bulk-ann,password,');
   expect(passwords).not.toContain('e2e-bulk-bad');
@@ -51,7 +51,7 @@ test('export downloads every user without a password or hash', async ({ adminPag
   await page.goto(`/servers/${LAMBDA_SERVER}/export`);
   const downloading = page.waitForEvent('download');
   await page.getByRole('link', { name: 'Download CSV' }).click();
-  const body = readFileSync((await (await downloading).path())!, 'utf8');
+  const body = readFileSync((await (await downloading).path()), 'utf8');
   expect(body.split('\n')[0]).toBe(HEADER);
   expect(body).toContain('alice,password,generate');
   expect(body).not.toMatch(/argon2|Demo-Alice-2026/);

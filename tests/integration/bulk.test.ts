@@ -117,7 +117,7 @@ describe('CSV import: dry run, then apply only after confirm', () => {
     expect(names).toEqual(expect.arrayContaining(['imp-ann', 'imp-bob', 'imp-eve', 'Alice']));
     expect(names).not.toContain('imp-dan');
     const file = await takeImportPasswords(SERVER, dryRun.importId);
-    const rows = parse(file!, { columns: true }) as { username: string; which: string; password: string; connect: string }[];
+    const rows = parse<{ username: string; which: string; password: string; connect: string }>(file!, { columns: true });
     expect(rows.map((r) => r.username).sort()).toEqual(['Alice', 'imp-ann', 'imp-eve']);
     expect(rows[0]!.connect).toMatch(/^sftp .*@/);
     expect(await takeImportPasswords(SERVER, dryRun.importId)).toBeNull();
@@ -174,7 +174,7 @@ describe('export, then import into another server', () => {
       const again = await exportUsers(target, format);
       const strip = (body: string) => body.replace(/"(serverId|exportedAt)": "[^"]*"/g, '').replace(/s-[0-9a-f]{17}-users-[\d-]+/g, '');
       expect(strip(again.body)).toBe(strip(exported.body));
-      const passwords = parse((await takeImportPasswords(target, dryRun.importId)) ?? '', { columns: true }) as { username: string }[];
+      const passwords = parse<{ username: string }>((await takeImportPasswords(target, dryRun.importId)) ?? '', { columns: true });
       expect(passwords.map((p) => p.username)).toContain('alice');
       expect(passwords.map((p) => p.username)).not.toContain('bob');
     }

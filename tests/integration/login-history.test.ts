@@ -34,7 +34,7 @@ function sftp(user: string, auth: { password?: string; key?: string }): Promise<
     ? ['sftp', ['-oPasswordAuthentication=no', '-oIdentitiesOnly=yes', '-i', auth.key, ...common, `${user}@127.0.0.1`]]
     : ['sshpass', ['-e', 'sftp', '-oBatchMode=no', '-oPubkeyAuthentication=no', '-oPreferredAuthentications=password', '-oNumberOfPasswordPrompts=1', ...common, `${user}@127.0.0.1`]];
   return new Promise((resolve) => {
-    const child = spawn(command as string, args as string[], { env: { ...process.env, SSHPASS: auth.password ?? '' }, stdio: 'ignore' });
+    const child = spawn(command, args, { env: { ...process.env, SSHPASS: auth.password ?? '' }, stdio: 'ignore' });
     const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -164,7 +164,7 @@ describe('the local and AWS paths read the same log shape', () => {
   it('the Lambda’s own line, as CloudWatch stores it, reads the same as the local stack’s', async () => {
     const lines: LoginLogRecord[] = [];
     const secret = JSON.stringify({ Password: 'Hana-Pass-1', Role: ROLE, HomeDirectory: `/${FS}/home/hana` });
-    const handler = createHandler({ client: { send: async () => ({ SecretString: secret }) } as never, log: (r) => lines.push(r) });
+    const handler = createHandler({ client: { send: () => Promise.resolve({ SecretString: secret }) }, log: (r) => lines.push(r) });
     await handler({ username: 'hana', password: 'nope', protocol: 'SFTP', serverId: SERVER, sourceIp: '127.0.0.1' }, { awsRequestId: 'req-1' });
     const fromAws = parseLoginEvent({ eventId: 'x', timestamp: Date.now(), message: JSON.stringify(lines[0]) });
     const local = (await history('hana')).find((r) => r.reason === 'WRONG_PASSWORD')!;

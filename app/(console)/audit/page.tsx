@@ -130,7 +130,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       )}
       {result.ok && result.data.olderThan ? (
         <nav className="pager" aria-label="Pages">
-          <Link href={`?${new URLSearchParams({ ...Object.fromEntries(Object.entries(search).filter(([k, v]) => k !== 'before' && v) as [string, string][]), before: result.data.olderThan }).toString()}`}>
+          <Link href={`?${new URLSearchParams({ ...Object.fromEntries(Object.entries(search).filter((entry): entry is [string, string] => entry[0] !== 'before' && Boolean(entry[1]))), before: result.data.olderThan }).toString()}`}>
             Older records
           </Link>
         </nav>

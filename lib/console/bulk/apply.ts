@@ -49,7 +49,7 @@ type PasswordLine = { username: string; slot: string; password: string };
 type JobRecord = { job: ImportJob; passwords: PasswordLine[]; passwordsTimer: NodeJS.Timeout | null; done: Promise<ImportJob> };
 
 // One registry per process, kept on globalThis so module reloads in development share it.
-const registry: Map<string, JobRecord> = ((globalThis as { __transferDeskImports?: Map<string, JobRecord> }).__transferDeskImports ??= new Map());
+const registry: Map<string, JobRecord> = ((globalThis as { __transferDeskImports?: Map<string, JobRecord> }).__transferDeskImports ??= new Map<string, JobRecord>());
 
 const statusMessages: Record<Exclude<RowStatus, 'pending' | 'failed'>, string> = {
   created: 'Created.',

@@ -67,7 +67,7 @@ async function lambdaAnswerFor(serverId: string, username: string, form: UserFor
   delete forDecision.AcceptedIpNetwork;
   const keysOnly = form.password.mode === 'none';
   const decision = await decideLogin({ username, password: keysOnly ? '' : previewPassword, protocol: 'SFTP', serverId, sourceIp: null }, JSON.stringify(forDecision));
-  return decision.response as Record<string, unknown>;
+  return decision.response;
 }
 
 type ServerUsers = { names: Set<string>; lowerNames: Map<string, string>; usedBy: Record<string, string[]> };

@@ -141,20 +141,20 @@ function userFromCells(cells: Record<string, unknown>): { user: BulkUser; errors
 export function parseCsv(text: string): BulkRow[] {
   let records: { record: Record<string, string>; info: { lines: number } }[];
   try {
-    records = parse(text.replace(/^\uFEFF/, ''), {
+    records = parse<{ record: Record<string, string>; info: { lines: number } }>(text.replace(/^\uFEFF/, ''), {
       columns: (header: string[]) => header.map((name) => name.trim().toLowerCase()),
       skip_empty_lines: true,
       trim: false,
       relax_column_count: false,
       info: true,
       max_record_size: 100_000,
-    }) as { record: Record<string, string>; info: { lines: number } }[];
+    });
   } catch (err) {
     const line = (err as { lines?: number }).lines;
     throw new BulkFileError(`The CSV could not be read${line ? ` (line ${line})` : ''}: ${err instanceof Error ? err.message.replace(/^Invalid Record Length: /, '').replace(/,? value is .*$/s, '') : 'unknown error'}`);
   }
   const header = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
-  const columns = parse(header, { to_line: 1 })[0] as string[] | undefined;
+  const columns = parse(header, { to_line: 1 })[0];
   const names = (columns ?? []).map((c) => c.trim().toLowerCase());
   const unknown = names.filter((n) => !(CSV_COLUMNS as readonly string[]).includes(n));
   if (unknown.length) throw new BulkFileError(`Unknown column${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}. The header is: ${CSV_COLUMNS.join(',')}.`);

@@ -59,7 +59,7 @@ export type UpgradeJob = {
   results: UpgradeResult[];
 };
 
-const jobs: Map<string, { job: UpgradeJob; done: Promise<UpgradeJob> }> = ((globalThis as { __transferDeskUpgrades?: Map<string, { job: UpgradeJob; done: Promise<UpgradeJob> }> }).__transferDeskUpgrades ??= new Map());
+const jobs: Map<string, { job: UpgradeJob; done: Promise<UpgradeJob> }> = ((globalThis as { __transferDeskUpgrades?: Map<string, { job: UpgradeJob; done: Promise<UpgradeJob> }> }).__transferDeskUpgrades ??= new Map<string, { job: UpgradeJob; done: Promise<UpgradeJob> }>());
 
 /** Hashes each plaintext of one user and removes it, in one compare-and-swap write. */
 export async function upgradeUser(serverId: string, username: string): Promise<{ slots: string[] }> {

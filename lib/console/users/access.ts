@@ -27,10 +27,10 @@ export async function changeUserDisabled(
   let before: StoredUserSecret | null = null;
   let after: StoredUserSecret | null = null;
   const versionId = await patchUser(serverId, username, (secret) => {
-    before = { ...secret } as StoredUserSecret;
+    before = { ...secret };
     if (disabled) secret.Disabled = typeof secret.Disabled === 'boolean' ? true : 'true';
     else delete secret.Disabled;
-    after = secret as StoredUserSecret;
+    after = secret;
   });
   const audit = await recordAudit(
     actor,

@@ -30,11 +30,11 @@ export function ImportFlow({ dryRunAction, applyAction }: Props) {
             id="import-file"
             type="file"
             accept=".csv,.json,text/csv,application/json"
-            onChange={async (event) => {
+            onChange={(event) => {
               const chosen = event.currentTarget.files?.[0];
               if (!chosen) return;
               setFileName(chosen.name);
-              setFileText(await chosen.text());
+              chosen.text().then(setFileText, () => setFileText(''));
             }}
           />
         </div>

@@ -2,7 +2,6 @@
 
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
-import { isIP } from 'node:net';
 import { z } from 'zod';
 import { authedAction } from '@/lib/auth/authed-action';
 import { userFormFieldsSchema } from '@/lib/console/user-form';
@@ -14,11 +13,9 @@ import {
   resetPassword,
   restoreUser,
   changeUserDisabled,
-  testLogin,
   updateUser,
   RESETTABLE_PASSWORDS,
 } from '@/lib/console/users';
-import { PROTOCOLS } from '@/lib/secret/contract';
 
 const serverId = z.string().regex(/^s-[0-9a-f]{17}$/, 'Unknown server');
 const username = z.string().min(1, 'Enter a user name').max(100, 'User names are at most 100 characters');
@@ -111,26 +108,6 @@ export const setUserDisabledAction = authedAction(
       data: { disabled: input.disabled, versionId },
     };
   },
-  { bound: ['serverId', 'username'] },
-);
-
-export const testLoginAction = authedAction(
-  'helpdesk',
-  z.object({
-    serverId,
-    username,
-    password: z.string().min(1, 'Enter the password to test').max(1024, 'Passwords are at most 1024 characters'),
-    sourceIp: z
-      .string()
-      .trim()
-      .refine((ip) => ip === '' || isIP(ip) !== 0, 'Enter an IPv4 or IPv6 address, or leave it empty')
-      .default(''),
-    protocol: z.enum(PROTOCOLS, { error: 'Choose a protocol the server offers' }).default('SFTP'),
-  }),
-  async (input, { actor }) => ({
-    status: 'success',
-    data: await testLogin(input.serverId, { username: input.username, password: input.password, sourceIp: input.sourceIp || undefined, protocol: input.protocol }, actor),
-  }),
   { bound: ['serverId', 'username'] },
 );
 

@@ -1,7 +1,6 @@
 'use client';
 
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ActionState } from '@/lib/auth/authed-action';
 import type { ExplainedRecord, LoginHistoryPage } from '@/lib/console/login-history';
 import { loginHistoryAction } from './history-actions';
 
@@ -13,7 +12,7 @@ const methodLabel = (method: ExplainedRecord['method']) => (method === 'publicke
 async function fetchPage(serverId: string, username: string, nextToken?: string): Promise<LoginHistoryPage> {
   const form = new FormData();
   if (nextToken) form.set('nextToken', nextToken);
-  const state = (await loginHistoryAction(serverId, username, { status: 'idle' }, form)) as ActionState<LoginHistoryPage>;
+  const state = (await loginHistoryAction(serverId, username, { status: 'idle' }, form));
   if (state.status !== 'success' || !state.data) throw new Error(state.status === 'error' ? state.message : 'The login history could not be read.');
   return state.data;
 }
