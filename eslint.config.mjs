@@ -6,7 +6,16 @@ import { architecture } from './eslint.architecture.mjs';
 
 export default tseslint.config(
   {
-    ignores: ['.next/**', 'node_modules/**', 'lambda/dist/**', '.local-aws/**', 'test-results/**', 'playwright-report/**', 'next-env.d.ts', 'tools/**'],
+    ignores: [
+      '.next/**',
+      'node_modules/**',
+      'lambda/dist/**',
+      '.local-aws/**',
+      'test-results/**',
+      'playwright-report/**',
+      'next-env.d.ts',
+      'tools/**',
+    ],
   },
   js.configs.recommended,
   ...nextVitals,

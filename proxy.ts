@@ -37,10 +37,13 @@ export async function proxy(request: NextRequest) {
   const isAction = request.method === 'POST' && request.headers.has('next-action');
   let response: NextResponse;
   if (undecodable(pathname)) {
-    response = new NextResponse('<!doctype html><title>Not found</title><h1>Not found</h1><p>This address is not valid. <a href="/servers">Back to servers</a></p>', {
-      status: 404,
-      headers: { 'content-type': 'text/html; charset=utf-8' },
-    });
+    response = new NextResponse(
+      '<!doctype html><title>Not found</title><h1>Not found</h1><p>This address is not valid. <a href="/servers">Back to servers</a></p>',
+      {
+        status: 404,
+        headers: { 'content-type': 'text/html; charset=utf-8' },
+      },
+    );
   } else if (isAction || PUBLIC_PATHS.some((pattern) => pattern.test(pathname)) || (await hasLiveSessionCookie(request))) {
     response = NextResponse.next({ request: { headers: requestHeaders } });
   } else {

@@ -32,7 +32,15 @@ const admin: Actor = { username: 'bench', name: 'Bench', role: 'admin' };
 function csv(rows: number): string {
   const lines = Array.from({ length: rows }, (_, i) => {
     const name = `bulk${String(i).padStart(5, '0')}`;
-    const cells: Record<string, string> = { username: name, password: i % 2 && !KEYS_ONLY ? 'generate' : 'none', public_keys: i % 2 && !KEYS_ONLY ? '' : KEY, role: ROLE, uid: String(10_000 + i), gid: '10000', home: `/${FS}/home/${name}` };
+    const cells: Record<string, string> = {
+      username: name,
+      password: i % 2 && !KEYS_ONLY ? 'generate' : 'none',
+      public_keys: i % 2 && !KEYS_ONLY ? '' : KEY,
+      role: ROLE,
+      uid: String(10_000 + i),
+      gid: '10000',
+      home: `/${FS}/home/${name}`,
+    };
     return CSV_COLUMNS.map((c) => cells[c] ?? '').join(',');
   });
   return [CSV_COLUMNS.join(','), ...lines].join('\n');
@@ -67,7 +75,8 @@ export async function runBulkBench(): Promise<void> {
       calls.set(String(context.commandName), (calls.get(String(context.commandName)) ?? 0) + 1);
       return next(args);
     };
-    for (const client of [...Object.values(clients), bulkSecretsManager()]) (client.middlewareStack as MiddlewareStack<object, MetadataBearer>).add(counter, { step: 'initialize', name: 'countCalls' });
+    for (const client of [...Object.values(clients), bulkSecretsManager()])
+      (client.middlewareStack as MiddlewareStack<object, MetadataBearer>).add(counter, { step: 'initialize', name: 'countCalls' });
     const total = () => [...calls.values()].reduce((a, b) => a + b, 0);
     const text = csv(ROWS);
 
@@ -77,7 +86,9 @@ export async function runBulkBench(): Promise<void> {
     async function benchImport(): Promise<void> {
       calls.clear();
       const dry = await measured(() => planImport(SERVER, 'bench.csv', text));
-      console.log(`dry run of ${ROWS} rows${KEYS_ONLY ? ' (keys only)' : ' (half with a generated password)'}: ${dry.seconds.toFixed(2)} s, ${total()} AWS calls (${[...calls].map(([k, v]) => `${k.replace('Command', '')} ${v}`).join(', ')}), peak RSS +${dry.peakMiB.toFixed(0)} MiB; ${dry.value.dryRun.summary.valid} valid`);
+      console.log(
+        `dry run of ${ROWS} rows${KEYS_ONLY ? ' (keys only)' : ' (half with a generated password)'}: ${dry.seconds.toFixed(2)} s, ${total()} AWS calls (${[...calls].map(([k, v]) => `${k.replace('Command', '')} ${v}`).join(', ')}), peak RSS +${dry.peakMiB.toFixed(0)} MiB; ${dry.value.dryRun.summary.valid} valid`,
+      );
 
       calls.clear();
       const applied = await measured(async () => (await startImport(SERVER, 'bench.csv', text, dry.value.dryRun.importId, admin)).done);
@@ -87,26 +98,37 @@ export async function runBulkBench(): Promise<void> {
           `${job.retries} CreateSecret retries by the import, peak RSS +${applied.peakMiB.toFixed(0)} MiB; created ${job.counts.created}, failed ${job.counts.failed}, audit lines lost ${auditFailures}`,
       );
       const stored = new Map<string, number>();
-      for await (const page of paginateListSecrets({ client: clients.secretsManager }, { Filters: [{ Key: 'name', Values: [`aws/transfer/${SERVER}/bulk`] }] })) {
+      for await (const page of paginateListSecrets(
+        { client: clients.secretsManager },
+        { Filters: [{ Key: 'name', Values: [`aws/transfer/${SERVER}/bulk`] }] },
+      )) {
         for (const entry of page.SecretList ?? []) stored.set(entry.Name!, Object.keys(entry.SecretVersionsToStages ?? {}).length);
-    }
-    console.log(`check: ${stored.size} of ${ROWS} users stored, ${[...stored.values()].filter((v) => v !== 1).length} with more than one version`);
-
+      }
+      console.log(`check: ${stored.size} of ${ROWS} users stored, ${[...stored.values()].filter((v) => v !== 1).length} with more than one version`);
     }
 
     async function benchUpgrade(): Promise<void> {
-      const plaintext = JSON.stringify({ Password: 'Bench-Pass-1', Role: ROLE, PosixProfile: '{"Uid": 2101, "Gid": 2101}', HomeDirectory: `/${FS}/home/u` });
+      const plaintext = JSON.stringify({
+        Password: 'Bench-Pass-1',
+        Role: ROLE,
+        PosixProfile: '{"Uid": 2101, "Gid": 2101}',
+        HomeDirectory: `/${FS}/home/u`,
+      });
       for (let i = 0; i < ROWS; i += 50) {
         await Promise.all(
-          Array.from({ length: Math.min(50, ROWS - i) }, (_, j) => clients.secretsManager.send(new CreateSecretCommand({ Name: secretName(UPGRADE_SERVER, `plain${String(i + j).padStart(5, '0')}`), SecretString: plaintext }))),
+          Array.from({ length: Math.min(50, ROWS - i) }, (_, j) =>
+            clients.secretsManager.send(
+              new CreateSecretCommand({ Name: secretName(UPGRADE_SERVER, `plain${String(i + j).padStart(5, '0')}`), SecretString: plaintext }),
+            ),
+          ),
         );
-    }
-    calls.clear();
-    const upgraded = await measured(async () => (await startUpgrade(UPGRADE_SERVER, 'all', admin)).done);
-    console.log(
-      `upgrade of ${ROWS} plaintext users (10 % throttled): ${upgraded.seconds.toFixed(2)} s, ${total()} AWS calls, peak RSS +${upgraded.peakMiB.toFixed(0)} MiB; ` +
-        `upgraded ${upgraded.value.counts.upgraded}, failed ${upgraded.value.counts.failed}`,
-    );
+      }
+      calls.clear();
+      const upgraded = await measured(async () => (await startUpgrade(UPGRADE_SERVER, 'all', admin)).done);
+      console.log(
+        `upgrade of ${ROWS} plaintext users (10 % throttled): ${upgraded.seconds.toFixed(2)} s, ${total()} AWS calls, peak RSS +${upgraded.peakMiB.toFixed(0)} MiB; ` +
+          `upgraded ${upgraded.value.counts.upgraded}, failed ${upgraded.value.counts.failed}`,
+      );
     }
   } finally {
     console.error = previousError;

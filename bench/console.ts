@@ -65,7 +65,11 @@ export async function runConsoleBench(): Promise<void> {
       while (created < size) {
         const batch = Array.from({ length: Math.min(50, size - created) }, (_, i) => created + i);
         await Promise.all(
-          batch.map((n) => clients.secretsManager.send(new CreateSecretCommand({ Name: secretName(SERVER, `user${String(n).padStart(5, '0')}`), SecretString: secretString }))),
+          batch.map((n) =>
+            clients.secretsManager.send(
+              new CreateSecretCommand({ Name: secretName(SERVER, `user${String(n).padStart(5, '0')}`), SecretString: secretString }),
+            ),
+          ),
         );
         created += batch.length;
       }
@@ -74,7 +78,9 @@ export async function runConsoleBench(): Promise<void> {
       calls = 0;
       const buildStarted = performance.now();
       await builtUserIndex(SERVER);
-      console.log(`${String(size).padStart(6)} users: user index built in ${ms(performance.now() - buildStarted)} with ${calls} AWS calls (once per lifetime, in the background)`);
+      console.log(
+        `${String(size).padStart(6)} users: user index built in ${ms(performance.now() - buildStarted)} with ${calls} AWS calls (once per lifetime, in the background)`,
+      );
       const next = (await uidUsage(SERVER)).nextUid;
       const form = newUser(`bench-new-${size}`, next);
       calls = 0;

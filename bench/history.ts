@@ -33,8 +33,13 @@ export async function runHistoryBench(): Promise<void> {
     for (const client of Object.values(clients)) {
       (client.middlewareStack as MiddlewareStack<object, MetadataBearer>).add(counter, { step: 'initialize', name: 'countCalls' });
     }
-    const secretString = serializeUserSecret({ PasswordHash: '$argon2id$v=19$m=19456,t=2,p=1$YmVuY2hzYWx0YmVuY2g$YmVuY2hoYXNoYmVuY2hoYXNoYmVuY2hoYXNoYmVuY2g', Role: 'arn:aws:iam::000000000000:role/transfer-efs-user', AcceptedIpNetwork: ['10.0.0.0/8'] });
-    for (const name of ['busy', 'quiet']) await clients.secretsManager.send(new CreateSecretCommand({ Name: secretName(SERVER, name), SecretString: secretString }));
+    const secretString = serializeUserSecret({
+      PasswordHash: '$argon2id$v=19$m=19456,t=2,p=1$YmVuY2hzYWx0YmVuY2g$YmVuY2hoYXNoYmVuY2hoYXNoYmVuY2hoYXNoYmVuY2g',
+      Role: 'arn:aws:iam::000000000000:role/transfer-efs-user',
+      AcceptedIpNetwork: ['10.0.0.0/8'],
+    });
+    for (const name of ['busy', 'quiet'])
+      await clients.secretsManager.send(new CreateSecretCommand({ Name: secretName(SERVER, name), SecretString: secretString }));
 
     // 100,000 lines over 30 days: 1,000 users, one of them ("busy") with a tenth of all lines, and
     // "quiet" with 3 lines, the newest 20 days old.
@@ -46,7 +51,20 @@ export async function runHistoryBench(): Promise<void> {
     const line = (i: number) => {
       const username = i % 10 === 0 ? 'busy' : i < 3 ? 'quiet' : `user${String(i % USERS).padStart(4, '0')}`;
       const reason = REASONS[i % REASONS.length]!;
-      return JSON.stringify({ level: 'info', event: 'login', decision: reason === 'PASSWORD_OK' || reason === 'PUBLIC_KEYS_RETURNED' ? 'allow' : 'deny', reason, serverId: SERVER, username, protocol: 'SFTP', sourceIp: '203.0.113.9', method: 'password', requestId: `r${i}`, coldStart: false, latencyMs: 40 });
+      return JSON.stringify({
+        level: 'info',
+        event: 'login',
+        decision: reason === 'PASSWORD_OK' || reason === 'PUBLIC_KEYS_RETURNED' ? 'allow' : 'deny',
+        reason,
+        serverId: SERVER,
+        username,
+        protocol: 'SFTP',
+        sourceIp: '203.0.113.9',
+        method: 'password',
+        requestId: `r${i}`,
+        coldStart: false,
+        latencyMs: 40,
+      });
     };
     for (let batch = 0; batch < LINES; batch += 10_000) {
       const logEvents = Array.from({ length: 10_000 }, (_, k) => {
@@ -70,7 +88,9 @@ export async function runHistoryBench(): Promise<void> {
         const olderTimes = await timeMany(5, () => loginHistory(SERVER, username, first.nextToken!));
         older = `; next page p50 ${ms(percentile(olderTimes, 50))}, ${olderCalls} AWS calls`;
       }
-      console.log(`user page history for ${username} (${first.records.length} rows, last success ${first.lastSuccess ? 'found' : 'none'}): p50 ${ms(percentile(times, 50))}, ${firstCalls} AWS calls${older}`);
+      console.log(
+        `user page history for ${username} (${first.records.length} rows, last success ${first.lastSuccess ? 'found' : 'none'}): p50 ${ms(percentile(times, 50))}, ${firstCalls} AWS calls${older}`,
+      );
     }
     calls = 0;
     await listLoginRecords({ serverId: SERVER, limit: 50 });

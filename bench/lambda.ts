@@ -14,7 +14,6 @@ import { ms, percentile, timeMany } from './stats';
 
 const SERVER = 's-1a2b3c4d5e6f70819';
 
-
 /** p50 of `runs` argon2id computations by Node's crypto.argon2 in a Node 24 process (after one warm-up). */
 function nativeInNode24(node: string, params: Argon2Parameters, runs: number): number {
   const script = `
@@ -32,12 +31,17 @@ function nativeInNode24(node: string, params: Argon2Parameters, runs: number): n
 function referenceCli(params: Argon2Parameters, runs: number): { p50: number; spawn: number } | null {
   const time = (t: number, m: number, p: number) => {
     const started = performance.now();
-    const result = spawnSync('argon2', ['somesaltvalue16', '-id', '-t', String(t), '-k', String(m), '-p', String(p), '-r'], { input: 'bench-Password-1' });
+    const result = spawnSync('argon2', ['somesaltvalue16', '-id', '-t', String(t), '-k', String(m), '-p', String(p), '-r'], {
+      input: 'bench-Password-1',
+    });
     if (result.error || result.status !== 0) return null;
     return performance.now() - started;
   };
   if (time(1, 8, 1) === null) return null;
-  const spawn = percentile(Array.from({ length: 5 }, () => time(1, 8, 1)!), 50);
+  const spawn = percentile(
+    Array.from({ length: 5 }, () => time(1, 8, 1)!),
+    50,
+  );
   const runsMs: number[] = [];
   for (let i = 0; i < runs; i++) runsMs.push(time(params.iterations, params.memorySize, params.parallelism)!);
   return { p50: percentile(runsMs, 50), spawn };
@@ -88,8 +92,17 @@ export async function runLambdaBench(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-lambda-'));
   const stack = await startLocalStack({ port: 0, dataDir, seed: false });
   try {
-    const client = new SecretsManagerClient({ endpoint: stack.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'b', secretAccessKey: 'b' } });
-    const secret = { Password: 'bench-Password-1', Role: 'arn:aws:iam::000000000000:role/bench', HomeDirectory: '/fs-0123456789abcdef0/bench', PosixProfile: '{"Uid": 1001, "Gid": 1001}' };
+    const client = new SecretsManagerClient({
+      endpoint: stack.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'b', secretAccessKey: 'b' },
+    });
+    const secret = {
+      Password: 'bench-Password-1',
+      Role: 'arn:aws:iam::000000000000:role/bench',
+      HomeDirectory: '/fs-0123456789abcdef0/bench',
+      PosixProfile: '{"Uid": 1001, "Gid": 1001}',
+    };
     await client.send(new CreateSecretCommand({ Name: `aws/transfer/${SERVER}/bench`, SecretString: JSON.stringify(secret) }));
     const handler = createHandler({ client, log: () => undefined });
     const event = { username: 'bench', password: secret.Password, protocol: 'SFTP', serverId: SERVER, sourceIp: '127.0.0.1' };
@@ -108,7 +121,10 @@ export async function runLambdaBench(): Promise<void> {
     console.log(`raw GetSecretValue (floor):        p50 ${ms(percentile(floor, 50))}, p99 ${ms(percentile(floor, 99))}`);
     console.log(`login above the floor: p50 ${ms(percentile(login, 50) - percentile(floor, 50))} (goal ≤ 1 ms)`);
 
-    await argon2Comparison({ memorySize: ARGON2_DEFAULTS.memorySize, iterations: ARGON2_DEFAULTS.iterations, parallelism: ARGON2_DEFAULTS.parallelism }, 20);
+    await argon2Comparison(
+      { memorySize: ARGON2_DEFAULTS.memorySize, iterations: ARGON2_DEFAULTS.iterations, parallelism: ARGON2_DEFAULTS.parallelism },
+      20,
+    );
     await argon2Comparison({ memorySize: 65_536, iterations: 3, parallelism: 4 }, 5);
 
     const { bundleBytes, zipBytes } = await buildLambda();

@@ -15,12 +15,21 @@ async function writeRate(secretCount: number): Promise<void> {
   const stack = await startLocalStack({ port: 0, dataDir, seed: false });
   try {
     const ctx = { store: stack.store, region: 'us-east-1', endpoint: stack.endpoint };
-    const value = JSON.stringify({ Role: 'arn:aws:iam::000000000000:role/r', HomeDirectory: '/fs-1/home/x', PasswordHash: '$argon2id$v=19$m=19456,t=2,p=1$' + 'x'.repeat(60) });
+    const value = JSON.stringify({
+      Role: 'arn:aws:iam::000000000000:role/r',
+      HomeDirectory: '/fs-1/home/x',
+      PasswordHash: '$argon2id$v=19$m=19456,t=2,p=1$' + 'x'.repeat(60),
+    });
     for (let i = 0; i < secretCount; i++) {
       secretsManagerOperations.CreateSecret!.handler({ Name: `aws/transfer/s-00000000000000001/user${i}`, SecretString: value }, ctx);
     }
     await stack.store.commit();
-    const sm = new SecretsManagerClient({ endpoint: stack.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'b', secretAccessKey: 'b' }, maxAttempts: 1 });
+    const sm = new SecretsManagerClient({
+      endpoint: stack.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'b', secretAccessKey: 'b' },
+      maxAttempts: 1,
+    });
     const journal = path.join(dataDir, 'state.journal');
     const journalBytes = () => (existsSync(journal) ? statSync(journal).size : 0);
     const before = journalBytes();
@@ -30,7 +39,9 @@ async function writeRate(secretCount: number): Promise<void> {
       Array.from({ length: WRITERS }, async () => {
         while (next < WRITES) {
           const i = next++;
-          await sm.send(new PutSecretValueCommand({ SecretId: `aws/transfer/s-00000000000000001/user${i % secretCount}`, SecretString: `${value}${i}` }));
+          await sm.send(
+            new PutSecretValueCommand({ SecretId: `aws/transfer/s-00000000000000001/user${i % secretCount}`, SecretString: `${value}${i}` }),
+          );
         }
       }),
     );

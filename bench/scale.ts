@@ -57,7 +57,9 @@ export async function runScaleBench(): Promise<void> {
         const batch = Array.from({ length: Math.min(50, size - created) }, (_, i) => created + i);
         await Promise.all(
           batch.map((n) =>
-            clients.secretsManager.send(new CreateSecretCommand({ Name: secretName(SERVER, `user${String(n).padStart(5, '0')}`), SecretString: secretString })),
+            clients.secretsManager.send(
+              new CreateSecretCommand({ Name: secretName(SERVER, `user${String(n).padStart(5, '0')}`), SecretString: secretString }),
+            ),
           ),
         );
         created += batch.length;

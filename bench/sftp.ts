@@ -28,12 +28,27 @@ function runSftp(port: number, user: string, key: string, commands: string[], wo
   return new Promise((resolve, reject) => {
     const child = spawn(
       'sftp',
-      ['-q', '-oStrictHostKeyChecking=no', '-oUserKnownHostsFile=/dev/null', '-oIdentitiesOnly=yes', '-oPasswordAuthentication=no', '-i', key, '-P', String(port), '-b', batch, `${user}@127.0.0.1`],
+      [
+        '-q',
+        '-oStrictHostKeyChecking=no',
+        '-oUserKnownHostsFile=/dev/null',
+        '-oIdentitiesOnly=yes',
+        '-oPasswordAuthentication=no',
+        '-i',
+        key,
+        '-P',
+        String(port),
+        '-b',
+        batch,
+        `${user}@127.0.0.1`,
+      ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => (code === 0 ? resolve(performance.now() - started) : reject(new Error(`sftp to port ${port} failed: ${stderr.trim()}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(performance.now() - started) : reject(new Error(`sftp to port ${port} failed: ${stderr.trim()}`)),
+    );
   });
 }
 
@@ -48,7 +63,9 @@ async function measure(label: string, port: number, user: string, key: string, r
   rmSync(`${file}.back`, { force: true });
   if (!intact) throw new Error(`${label}: the downloaded file differs from the uploaded one`);
   const rate = (millis: number) => `${(FILE_MIB / (millis / 1000)).toFixed(0)} MiB/s`;
-  console.log(`${label.padEnd(24)} login (sftp session, p50 of 10) ${ms(percentile(logins, 50))}; upload ${rate(up)} (${(up / 1000).toFixed(1)} s); download ${rate(down)} (${(down / 1000).toFixed(1)} s); round trip intact`);
+  console.log(
+    `${label.padEnd(24)} login (sftp session, p50 of 10) ${ms(percentile(logins, 50))}; upload ${rate(up)} (${(up / 1000).toFixed(1)} s); download ${rate(down)} (${(down / 1000).toFixed(1)} s); round trip intact`,
+  );
 }
 
 function sha256(file: string): Promise<string> {
@@ -73,7 +90,18 @@ async function startSshd(work: string, key: string): Promise<{ port: number; pro
   const config = path.join(work, 'sshd_config');
   writeFileSync(
     config,
-    [`Port ${port}`, 'ListenAddress 127.0.0.1', `HostKey ${hostKey}`, `AuthorizedKeysFile ${authorized}`, 'PermitRootLogin prohibit-password', 'PasswordAuthentication no', 'UsePAM no', 'Subsystem sftp internal-sftp', `PidFile ${path.join(work, 'sshd.pid')}`, 'StrictModes no'].join('\n'),
+    [
+      `Port ${port}`,
+      'ListenAddress 127.0.0.1',
+      `HostKey ${hostKey}`,
+      `AuthorizedKeysFile ${authorized}`,
+      'PermitRootLogin prohibit-password',
+      'PasswordAuthentication no',
+      'UsePAM no',
+      'Subsystem sftp internal-sftp',
+      `PidFile ${path.join(work, 'sshd.pid')}`,
+      'StrictModes no',
+    ].join('\n'),
   );
   const child = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', config], { stdio: 'ignore' });
   await new Promise((resolve) => setTimeout(resolve, 500));

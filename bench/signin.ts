@@ -59,7 +59,10 @@ async function pageLatencies(url: string, count: number): Promise<number[]> {
 async function csrf(base: string): Promise<{ token: string; cookie: string }> {
   const response = await fetch(`${base}/api/auth/csrf`);
   const { csrfToken } = (await response.json()) as { csrfToken: string };
-  const cookie = response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = response.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   return { token: csrfToken, cookie };
 }
 
@@ -88,7 +91,14 @@ export async function runSigninBench(): Promise<void> {
   const web = spawn(process.execPath, [nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'], {
     cwd: repoRoot,
     stdio: 'ignore',
-    env: { ...process.env, CONSOLE_USERS_FILE: usersFile, LOCAL_AWS_DATA: dataDir, NEXTAUTH_URL: base, NEXTAUTH_SECRET: 'bench-secret-0123456789abcdef0123456789', NEXT_TELEMETRY_DISABLED: '1' },
+    env: {
+      ...process.env,
+      CONSOLE_USERS_FILE: usersFile,
+      LOCAL_AWS_DATA: dataDir,
+      NEXTAUTH_URL: base,
+      NEXTAUTH_SECRET: 'bench-secret-0123456789abcdef0123456789',
+      NEXT_TELEMETRY_DISABLED: '1',
+    },
   });
   try {
     await waitFor(`${base}/signin`);
@@ -114,7 +124,9 @@ export async function runSigninBench(): Promise<void> {
     }
     await Promise.all(guessers);
     const seconds = WINDOW_MS / 1000;
-    console.log(`sign-in under ${GUESSERS} parallel wrong guessers: ${(guesses / seconds).toFixed(1)} guesses/s answered (${guesses} in ${seconds} s, ${failed} server errors)`);
+    console.log(
+      `sign-in under ${GUESSERS} parallel wrong guessers: ${(guesses / seconds).toFixed(1)} guesses/s answered (${guesses} in ${seconds} s, ${failed} server errors)`,
+    );
     console.log(`GET /signin idle:        p50 ${ms(percentile(idle, 50))}, p95 ${ms(percentile(idle, 95))} (${idle.length} samples)`);
     console.log(`GET /signin under guess: p50 ${ms(percentile(loaded, 50))}, p95 ${ms(percentile(loaded, 95))} (${loaded.length} samples)`);
     console.log(`p50 ratio under guessing / idle: ${(percentile(loaded, 50) / percentile(idle, 50)).toFixed(2)}× (goal ≤ 2×)`);

@@ -13,7 +13,9 @@ export function ConnectionInstructions({ details, password }: { details: Connect
       <h2 id={headingId} style={{ marginTop: 0 }}>
         Connection instructions
       </h2>
-      {password ? <p className="alert warn">The new password is shown only now, inside these instructions. Send them through a safe channel.</p> : null}
+      {password ? (
+        <p className="alert warn">The new password is shown only now, inside these instructions. Send them through a safe channel.</p>
+      ) : null}
       <dl data-testid="connection-instructions">
         <dt>Host</dt>
         <dd>

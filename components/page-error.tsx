@@ -9,7 +9,8 @@ export function PageError({ error, reset }: { error: Error & { digest?: string }
     <>
       <h1>Something went wrong</h1>
       <p className="alert error" role="alert">
-        This page could not be shown. Nothing was changed. Try again, and if it keeps failing, check the server log{error.digest ? ` (reference ${error.digest})` : ''}.
+        This page could not be shown. Nothing was changed. Try again, and if it keeps failing, check the server log
+        {error.digest ? ` (reference ${error.digest})` : ''}.
       </p>
       <p className="toolbar">
         <button type="button" onClick={() => reset()}>

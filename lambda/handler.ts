@@ -69,7 +69,14 @@ export function createHandler(options: HandlerOptions = {}): (event: unknown, co
     };
     const finish = (decision: 'allow' | 'deny', reason: LoginLogRecord['reason'], level: LoginLogRecord['level'] = 'info', errorName?: string) => {
       try {
-        log({ level, ...base, decision, reason, latencyMs: Math.round((performance.now() - started) * 1000) / 1000, ...(errorName ? { errorName } : {}) });
+        log({
+          level,
+          ...base,
+          decision,
+          reason,
+          latencyMs: Math.round((performance.now() - started) * 1000) / 1000,
+          ...(errorName ? { errorName } : {}),
+        });
       } catch {
         // A broken logger must not turn into an error at Transfer.
       }

@@ -13,7 +13,10 @@ const RATES = ['throttle', 'error', 'after', 'drop'] as const;
 
 export function parseFaults(text: string | undefined): FaultSpec {
   const spec: FaultSpec = { throttle: 0, error: 0, after: 0, drop: 0, latencyMs: 0, operations: null };
-  for (const part of (text ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of (text ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [key = '', value = ''] = part.split('=').map((p) => p.trim());
     const rate = Number(value);
     switch (key) {
@@ -29,13 +32,17 @@ export function parseFaults(text: string | undefined): FaultSpec {
         spec.latencyMs = rate;
         break;
       case 'ops':
-        spec.operations = value.split('+').map((op) => op.trim()).filter(Boolean);
+        spec.operations = value
+          .split('+')
+          .map((op) => op.trim())
+          .filter(Boolean);
         break;
       default:
         throw new Error(`LOCAL_AWS_FAULTS: unknown setting "${key}" (use throttle, error, after, drop, latency, ops)`);
     }
   }
-  if (RATES.reduce((sum, key) => sum + spec[key], 0) > 1) throw new Error('LOCAL_AWS_FAULTS: throttle, error, after and drop rates add up to more than 1');
+  if (RATES.reduce((sum, key) => sum + spec[key], 0) > 1)
+    throw new Error('LOCAL_AWS_FAULTS: throttle, error, after and drop rates add up to more than 1');
   return spec;
 }
 

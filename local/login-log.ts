@@ -27,7 +27,9 @@ export function writeLoginLine(store: Store, region: string, record: Record<stri
     // Lambda names a stream by day, version and container.
     const streamName = `${new Date(now).toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]local`;
     if (!group.streams.has(streamName)) store.putLogStream(region, group, streamName, { creationTime: now, events: [] });
-    store.appendLogEvents(region, group, streamName, [{ timestamp: now, message: JSON.stringify(record), ingestionTime: now, eventId: randomUUID().replace(/-/g, '') }]);
+    store.appendLogEvents(region, group, streamName, [
+      { timestamp: now, message: JSON.stringify(record), ingestionTime: now, eventId: randomUUID().replace(/-/g, '') },
+    ]);
     void store.commit().catch(() => undefined);
   } catch {
     // A login never fails because its log line could not be kept.

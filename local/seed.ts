@@ -23,7 +23,12 @@ type DemoData = {
     PerformanceMode: string;
     ThroughputMode: string;
     NumberOfMountTargets: number;
-    accessPoints?: { AccessPointId: string; Name: string; PosixUser?: { Uid: number; Gid: number }; RootDirectory: { Path: string; CreationInfo?: { OwnerUid: number; OwnerGid: number; Permissions: string } } }[];
+    accessPoints?: {
+      AccessPointId: string;
+      Name: string;
+      PosixUser?: { Uid: number; Gid: number };
+      RootDirectory: { Path: string; CreationInfo?: { OwnerUid: number; OwnerGid: number; Permissions: string } };
+    }[];
   }[];
   roles: { RoleName: string; Description?: string; trusts: string }[];
   users: { serverId: string; username: string; password?: string; secret: Record<string, unknown> }[];
@@ -52,7 +57,12 @@ export async function seedDemoData(store: Store, ctx: ServiceContext, file = DEM
     Tags: [{ Key: 'Name', Value: fs.Name }],
   }));
   state.accessPoints = demo.fileSystems.flatMap((fs) =>
-    (fs.accessPoints ?? []).map((ap) => ({ ...ap, FileSystemId: fs.FileSystemId, LifeCycleState: 'available', Tags: [{ Key: 'Name', Value: ap.Name }] })),
+    (fs.accessPoints ?? []).map((ap) => ({
+      ...ap,
+      FileSystemId: fs.FileSystemId,
+      LifeCycleState: 'available',
+      Tags: [{ Key: 'Name', Value: ap.Name }],
+    })),
   );
   state.roles = demo.roles.map((role, index) => ({
     RoleName: role.RoleName,

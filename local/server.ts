@@ -43,9 +43,18 @@ type JsonService = { operations: Map<string, Operation>; serverError: string; th
 
 // Maps, not object lookups: an `X-Amz-Target` such as `secretsmanager.constructor` must find nothing.
 const JSON_SERVICES = new Map<string, JsonService>([
-  ['secretsmanager', { operations: new Map(Object.entries(secretsManagerOperations)), serverError: 'InternalServiceError', throttle: 'ThrottlingException' }],
-  ['TransferService', { operations: new Map(Object.entries(transferOperations)), serverError: 'ServiceUnavailableException', throttle: 'ThrottlingException' }],
-  ['Logs_20140328', { operations: new Map(Object.entries(logsOperations)), serverError: 'ServiceUnavailableException', throttle: 'ThrottlingException' }],
+  [
+    'secretsmanager',
+    { operations: new Map(Object.entries(secretsManagerOperations)), serverError: 'InternalServiceError', throttle: 'ThrottlingException' },
+  ],
+  [
+    'TransferService',
+    { operations: new Map(Object.entries(transferOperations)), serverError: 'ServiceUnavailableException', throttle: 'ThrottlingException' },
+  ],
+  [
+    'Logs_20140328',
+    { operations: new Map(Object.entries(logsOperations)), serverError: 'ServiceUnavailableException', throttle: 'ThrottlingException' },
+  ],
 ]);
 
 function readBody(req: IncomingMessage, limit = 10 * 1024 * 1024): Promise<string> {
@@ -109,12 +118,20 @@ function sendError(res: ServerResponse, protocol: ErrorProtocol, error: AwsError
     send(res, error.status, 'text/xml', iamErrorXml(error, requestId), headers);
     return;
   }
-  const payload = protocol === 'rest' ? { ErrorCode: error.code, Message: error.message, ...error.extra } : { __type: error.code, Message: error.message, message: error.message, ...error.extra };
+  const payload =
+    protocol === 'rest'
+      ? { ErrorCode: error.code, Message: error.message, ...error.extra }
+      : { __type: error.code, Message: error.message, message: error.message, ...error.extra };
   send(res, error.status, protocol === 'rest' ? 'application/json' : 'application/x-amz-json-1.1', JSON.stringify(payload), headers);
 }
 
 function send(res: ServerResponse, status: number, contentType: string, body: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body), ...(status === 413 ? { Connection: 'close' } : {}), ...headers });
+  res.writeHead(status, {
+    'Content-Type': contentType,
+    'Content-Length': Buffer.byteLength(body),
+    ...(status === 413 ? { Connection: 'close' } : {}),
+    ...headers,
+  });
   res.end(body);
 }
 
@@ -122,7 +139,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const host = options.host ?? '127.0.0.1';
   const dataDir = path.resolve(options.dataDir);
   const store = new Store(dataDir);
-  const faults = typeof options.faults === 'string' ? parseFaults(options.faults) : options.faults ?? parseFaults('');
+  const faults = typeof options.faults === 'string' ? parseFaults(options.faults) : (options.faults ?? parseFaults(''));
   const log = options.log ?? (() => undefined);
   const isNew = store.isNew;
 
@@ -145,7 +162,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       // handle() answers its own failures; this only guards against a failure while answering.
       try {
         log({ source: 'aws', level: 'error', error: err instanceof Error ? err.name : 'unknown' });
-        if (!res.headersSent) sendError(res, 'json', new AwsError('InternalFailure', 'The local stack failed to handle the request.', 500), randomUUID());
+        if (!res.headersSent)
+          sendError(res, 'json', new AwsError('InternalFailure', 'The local stack failed to handle the request.', 500), randomUUID());
         else res.destroy();
       } catch {
         res.destroy();
@@ -209,7 +227,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       }
       throw new AwsError('UnknownOperationException', 'The local stack could not tell which AWS service this request is for.', 404);
     } catch (err) {
-      const error = err instanceof AwsError ? err : new AwsError(protocol === 'query' ? 'ServiceFailure' : 'InternalFailure', 'The local stack failed to handle the request.', 500);
+      const error =
+        err instanceof AwsError
+          ? err
+          : new AwsError(protocol === 'query' ? 'ServiceFailure' : 'InternalFailure', 'The local stack failed to handle the request.', 500);
       // Only the error's name: a message could quote a request body, and bodies carry secrets.
       if (!(err instanceof AwsError)) log({ source: 'aws', level: 'error', error: err instanceof Error ? err.name : 'unknown' });
       if (!res.headersSent && !res.destroyed) sendError(res, protocol, error, requestId);
@@ -226,7 +247,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   /** The ambiguous faults, once the operation is applied and committed: a 500, or no answer at all. */
   function failAfterApplying(kind: FaultKind, res: ServerResponse, serverErrorCode: string): void {
-    if (kind === 'after') throw new AwsError(serverErrorCode, 'The local stack injected a service error after applying the request (LOCAL_AWS_FAULTS).', 500);
+    if (kind === 'after')
+      throw new AwsError(serverErrorCode, 'The local stack injected a service error after applying the request (LOCAL_AWS_FAULTS).', 500);
     if (kind === 'drop') {
       res.destroy();
       throw new AwsError(serverErrorCode, 'The local stack dropped the connection after applying the request (LOCAL_AWS_FAULTS).', 500);

@@ -186,11 +186,16 @@ function toSnapshot(state: State, seq: number): SnapshotFile {
   return {
     ...rest,
     seq,
-    regions: [...regions].filter(([, { secrets, logGroups }]) => secrets.size > 0 || logGroups.size > 0).map(([region, { secrets, logGroups }]) => ({
-      region,
-      secrets: [...secrets.values()],
-      logGroups: [...logGroups.values()].map(({ streams, ...meta }) => ({ ...meta, streams: [...streams].map(([name, stream]) => ({ name, ...stream })) })),
-    })),
+    regions: [...regions]
+      .filter(([, { secrets, logGroups }]) => secrets.size > 0 || logGroups.size > 0)
+      .map(([region, { secrets, logGroups }]) => ({
+        region,
+        secrets: [...secrets.values()],
+        logGroups: [...logGroups.values()].map(({ streams, ...meta }) => ({
+          ...meta,
+          streams: [...streams].map(([name, stream]) => ({ name, ...stream })),
+        })),
+      })),
   };
 }
 
@@ -447,7 +452,10 @@ export class Store {
         region.logGroups.get(entry.group)?.streams.set(entry.name, { creationTime: entry.creationTime, events: [] });
         break;
       case 'logEvents':
-        region.logGroups.get(entry.group)?.streams.get(entry.stream)?.events.push(...entry.events);
+        region.logGroups
+          .get(entry.group)
+          ?.streams.get(entry.stream)
+          ?.events.push(...entry.events);
         break;
     }
   }

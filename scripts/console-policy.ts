@@ -49,8 +49,12 @@ export function renderConsolePolicy(parameters: PolicyParameters, policy = readC
       if (value === undefined) throw new Error(`The policy names an unknown parameter \${${name}}`);
       return value;
     });
-  const statements = policy.Statement.filter((statement) => parameters.secretsKmsKeyArn || !JSON.stringify(statement).includes('${SecretsKmsKeyArn}'));
-  return JSON.parse(JSON.stringify({ ...policy, Statement: statements }), (_key, value: unknown) => (typeof value === 'string' ? fill(value) : value)) as PolicyDocument;
+  const statements = policy.Statement.filter(
+    (statement) => parameters.secretsKmsKeyArn || !JSON.stringify(statement).includes('${SecretsKmsKeyArn}'),
+  );
+  return JSON.parse(JSON.stringify({ ...policy, Statement: statements }), (_key, value: unknown) =>
+    typeof value === 'string' ? fill(value) : value,
+  ) as PolicyDocument;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
@@ -66,7 +70,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     },
   });
   if (!values.account || !/^\d{12}$/.test(values.account) || !values.region) {
-    console.error('Usage: npm run console-policy -- --account <12-digit account id> --region <region> [--secret-prefix …] [--audit-log-group …] [--lambda-log-group …] [--kms-key-arn …]');
+    console.error(
+      'Usage: npm run console-policy -- --account <12-digit account id> --region <region> [--secret-prefix …] [--audit-log-group …] [--lambda-log-group …] [--kms-key-arn …]',
+    );
     process.exit(2);
   }
   const policy = renderConsolePolicy({

@@ -13,7 +13,10 @@ type Totals = { passed: number; failed: number; skipped: number };
 function vitestTotals(): Totals | null {
   if (!existsSync(vitestJson)) return null;
   const report = JSON.parse(readFileSync(vitestJson, 'utf8')) as {
-    numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number;
+    numPassedTests: number;
+    numFailedTests: number;
+    numPendingTests: number;
+    numTodoTests: number;
   };
   return { passed: report.numPassedTests, failed: report.numFailedTests, skipped: report.numPendingTests + report.numTodoTests };
 }
@@ -51,7 +54,12 @@ mkdirSync(resultsDir, { recursive: true });
 const tsx = path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs');
 const vitest = path.join(repoRoot, 'node_modules/vitest/vitest.mjs');
 
-const unitOk = await step('vitest', process.execPath, [vitest, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`], process.env);
+const unitOk = await step(
+  'vitest',
+  process.execPath,
+  [vitest, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`],
+  process.env,
+);
 const e2eOk = await step('playwright', process.execPath, [tsx, path.join(repoRoot, 'scripts/e2e.ts'), '--reporter=list,json'], {
   ...process.env,
   PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson,

@@ -32,7 +32,10 @@ function forbiddenMessage(role: Role, actorRole: Role): string {
 const SECRET_INPUTS: ReadonlySet<string> = new Set(['password']);
 
 /** zod issues keyed by their full path (`HomeDirectoryDetails.0.Target`), so nested fields get their own message. */
-export function fieldErrorsFrom(issues: readonly z.core.$ZodIssue[], fieldName: (path: readonly PropertyKey[]) => string = (path) => path.map(String).join('.')): FieldErrors {
+export function fieldErrorsFrom(
+  issues: readonly z.core.$ZodIssue[],
+  fieldName: (path: readonly PropertyKey[]) => string = (path) => path.map(String).join('.'),
+): FieldErrors {
   const errors = new Map<string, string[]>();
   for (const issue of issues) {
     const key = issue.path.length > 0 ? fieldName(issue.path) : '_form';
@@ -88,7 +91,13 @@ export function authedAction<S extends z.ZodType, T>(
     });
     const parsed = schema.safeParse(input);
     if (!parsed.success) {
-      return { status: 'error', code: 'invalid-input', message: ACTION_MESSAGES['invalid-input'], fieldErrors: fieldErrorsFrom(parsed.error.issues, options.fieldName), values };
+      return {
+        status: 'error',
+        code: 'invalid-input',
+        message: ACTION_MESSAGES['invalid-input'],
+        fieldErrors: fieldErrorsFrom(parsed.error.issues, options.fieldName),
+        values,
+      };
     }
     try {
       return await fn(parsed.data, { actor });

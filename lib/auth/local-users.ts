@@ -22,7 +22,10 @@ export async function readLocalUsers(file = consoleUsersFile()): Promise<LocalUs
   const parsed = JSON.parse(await readFile(/*turbopackIgnore: true*/ file, 'utf8')) as Partial<LocalUsersFile>;
   return (parsed.users ?? []).filter(
     (u): u is LocalUser =>
-      typeof u?.username === 'string' && isRole(u.role) && typeof u.passwordHash === 'string' && (u.sessionsValidAfter === undefined || typeof u.sessionsValidAfter === 'number'),
+      typeof u?.username === 'string' &&
+      isRole(u.role) &&
+      typeof u.passwordHash === 'string' &&
+      (u.sessionsValidAfter === undefined || typeof u.sessionsValidAfter === 'number'),
   );
 }
 

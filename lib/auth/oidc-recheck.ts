@@ -54,7 +54,12 @@ export function createOidcRoleCheck(options: {
     const response = await fetcher(endpoints.token_endpoint, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: tokens.refreshToken, client_id: options.clientId, client_secret: options.clientSecret }),
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: tokens.refreshToken,
+        client_id: options.clientId,
+        client_secret: options.clientSecret,
+      }),
     });
     if (!response.ok) return { role: null, record };
     const grant = (await response.json()) as { access_token?: string; expires_in?: number; refresh_token?: string; id_token?: string };

@@ -17,7 +17,10 @@ import { createSessionRecord, endSession, newSessionId, sweepSessionRecords, typ
 import { blockedUntil, recordFailure, recordSuccess, signInKeys, sourceAddress, sweepThrottle } from './signin-throttle';
 
 function groupList(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((g) => g.trim()).filter(Boolean);
+  return (value ?? '')
+    .split(',')
+    .map((g) => g.trim())
+    .filter(Boolean);
 }
 
 /** Maps an OIDC groups claim to a console role; null refuses the sign-in. */
@@ -47,7 +50,12 @@ function oidcProvider(): OAuthConfig<Record<string, unknown>> | null {
     profile(profile) {
       const username = String(profile.preferred_username ?? profile.email ?? profile.sub);
       const role = roleFromGroups(profile[claim]);
-      return { id: String(profile.sub), name: typeof profile.name === 'string' && profile.name ? profile.name : username, username, ...(role ? { role } : {}) };
+      return {
+        id: String(profile.sub),
+        name: typeof profile.name === 'string' && profile.name ? profile.name : username,
+        username,
+        ...(role ? { role } : {}),
+      };
     },
   };
 }
@@ -55,7 +63,14 @@ function oidcProvider(): OAuthConfig<Record<string, unknown>> | null {
 function oidcRoleCheck(): OidcRoleCheck | undefined {
   const { OIDC_ISSUER: issuer, OIDC_CLIENT_ID: clientId, OIDC_CLIENT_SECRET: clientSecret } = process.env;
   if (!issuer || !clientId || !clientSecret) return undefined;
-  return createOidcRoleCheck({ issuer, clientId, clientSecret, groupsClaim: process.env.OIDC_GROUPS_CLAIM ?? 'groups', roleFromGroups: (groups) => roleFromGroups(groups), now: () => clock.now() });
+  return createOidcRoleCheck({
+    issuer,
+    clientId,
+    clientSecret,
+    groupsClaim: process.env.OIDC_GROUPS_CLAIM ?? 'groups',
+    roleFromGroups: (groups) => roleFromGroups(groups),
+    now: () => clock.now(),
+  });
 }
 
 /** Thrown from the jwt callback: next-auth then clears the cookie and answers with no session. */

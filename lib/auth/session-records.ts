@@ -66,7 +66,8 @@ export async function updateSessionRecord(sid: string, record: SessionRecord, la
 function parseRecord(text: string): SessionRecord | null {
   try {
     const value = JSON.parse(text) as Partial<SessionRecord>;
-    if (typeof value.username !== 'string' || !isRole(value.role) || typeof value.provider !== 'string' || typeof value.createdAt !== 'number') return null;
+    if (typeof value.username !== 'string' || !isRole(value.role) || typeof value.provider !== 'string' || typeof value.createdAt !== 'number')
+      return null;
     return { username: value.username, role: value.role, provider: value.provider, createdAt: value.createdAt };
   } catch {
     return null;
@@ -75,7 +76,10 @@ function parseRecord(text: string): SessionRecord | null {
 
 async function readState(dir: string, sid: string): Promise<Pick<SessionRecord, 'roleCheckedAt' | 'oidc'>> {
   try {
-    const value = JSON.parse(await readFile(/*turbopackIgnore: true*/ recordFile(dir, sid, 'state'), 'utf8')) as Pick<SessionRecord, 'roleCheckedAt' | 'oidc'>;
+    const value = JSON.parse(await readFile(/*turbopackIgnore: true*/ recordFile(dir, sid, 'state'), 'utf8')) as Pick<
+      SessionRecord,
+      'roleCheckedAt' | 'oidc'
+    >;
     return {
       ...(typeof value.roleCheckedAt === 'number' ? { roleCheckedAt: value.roleCheckedAt } : {}),
       ...(value.oidc && typeof value.oidc === 'object' ? { oidc: value.oidc } : {}),

@@ -87,7 +87,10 @@ function sourceKey(address: string): string {
   const front = head ? head.split(':') : [];
   const back = tail ? tail.split(':') : [];
   const groups = tail === undefined ? front : [...front, ...Array<string>(8 - front.length - back.length).fill('0'), ...back];
-  return `${groups.slice(0, 4).map((g) => parseInt(g, 16).toString(16)).join(':')}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => parseInt(g, 16).toString(16))
+    .join(':')}::/64`;
 }
 
 /**
@@ -99,7 +102,10 @@ function sourceKey(address: string): string {
 export function sourceAddress(headers: Record<string, unknown> | undefined, env: Record<string, string | undefined> = process.env): string | null {
   const raw = headers?.['x-forwarded-for'];
   const value = Array.isArray(raw) ? raw.join(',') : typeof raw === 'string' ? raw : '';
-  const hops = value.split(',').map((part) => part.trim()).filter(Boolean);
+  const hops = value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
   if (hops.length === 0) return null;
   const trusted = Math.max(1, Number(env.SIGNIN_TRUSTED_PROXIES) || 1);
   return sourceKey(hops[Math.max(0, hops.length - trusted)] ?? '');

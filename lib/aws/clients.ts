@@ -18,7 +18,12 @@ type Clients = {
 
 let clients: Clients | null = null;
 
-export type ClientOverrides = { endpoint?: string; region?: string; credentials?: { accessKeyId: string; secretAccessKey: string }; maxAttempts?: number };
+export type ClientOverrides = {
+  endpoint?: string;
+  region?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  maxAttempts?: number;
+};
 
 function create(overrides: ClientOverrides = {}): Clients {
   const config = {

@@ -10,7 +10,11 @@ const FIELDS: readonly Field[] = [
   {
     field: 'Home',
     show: (s) =>
-      s.homeDirectoryType === 'LOGICAL' ? s.homeDirectoryMappings.map((m) => `${m.Entry} → ${m.Target}`).join(', ') : s.homeDirectoryType === 'PATH' ? s.homeDirectory : null,
+      s.homeDirectoryType === 'LOGICAL'
+        ? s.homeDirectoryMappings.map((m) => `${m.Entry} → ${m.Target}`).join(', ')
+        : s.homeDirectoryType === 'PATH'
+          ? s.homeDirectory
+          : null,
   },
   { field: 'UID', show: (s) => (s.posixProfile ? String(s.posixProfile.Uid) : null) },
   { field: 'GID', show: (s) => (s.posixProfile ? String(s.posixProfile.Gid) : null) },
@@ -33,6 +37,7 @@ export function auditChanges(before: StoredUserSecret | null, after: StoredUserS
     return from === to ? [] : [{ field, from, to }];
   });
   // A policy is not secret but long: whether it changed is what the trail needs.
-  if (JSON.stringify(before?.Policy ?? null) !== JSON.stringify(after.Policy ?? null)) changes.push({ field: 'Policy', from: before?.Policy ? 'set' : null, to: after.Policy ? 'changed' : null });
+  if (JSON.stringify(before?.Policy ?? null) !== JSON.stringify(after.Policy ?? null))
+    changes.push({ field: 'Policy', from: before?.Policy ? 'set' : null, to: after.Policy ? 'changed' : null });
   return changes;
 }

@@ -69,7 +69,11 @@ async function releaseAbandonedClaims(dir: string, names: string[]): Promise<boo
     }
     const match = /^(.*\.json)\.claim-(\d+)-[0-9a-f-]+$/.exec(name);
     if (match && Date.now() - Number(match[2]) > CLAIM_TIMEOUT_MS) {
-      released = (await rename(path.join(dir, name), path.join(dir, match[1]!)).then(() => true, () => false)) || released;
+      released =
+        (await rename(path.join(dir, name), path.join(dir, match[1]!)).then(
+          () => true,
+          () => false,
+        )) || released;
     }
   }
   return released;

@@ -14,7 +14,18 @@ import { getServer } from './servers';
 
 export const AUDIT_LOG_GROUP = process.env.AUDIT_LOG_GROUP ?? '/transfer-desk/audit';
 
-export const AUDIT_ACTIONS = ['user.create', 'user.update', 'user.reset-password', 'user.disable', 'user.enable', 'user.delete', 'user.restore', 'user.test-login', 'users.import', 'user.upgrade-password'] as const;
+export const AUDIT_ACTIONS = [
+  'user.create',
+  'user.update',
+  'user.reset-password',
+  'user.disable',
+  'user.enable',
+  'user.delete',
+  'user.restore',
+  'user.test-login',
+  'users.import',
+  'user.upgrade-password',
+] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** One non-secret field's old and new value as shown to people; null when absent. */
@@ -36,7 +47,8 @@ export type AuditRecord = {
 export type AuditOutcome = 'written' | 'queued' | 'lost';
 
 export const AUDIT_NOTICES: Readonly<Record<Exclude<AuditOutcome, 'written'>, string>> = {
-  queued: 'The audit record of this change could not be written to CloudWatch Logs yet; it is queued on the console server and will be written automatically.',
+  queued:
+    'The audit record of this change could not be written to CloudWatch Logs yet; it is queued on the console server and will be written automatically.',
   lost: 'The audit record of this change could not be written or queued; the server log names the change. Tell your administrator.',
 };
 
@@ -64,7 +76,13 @@ async function putRecord(body: string): Promise<void> {
   const stream = record.time.slice(0, 10);
   try {
     await ensureStream(stream);
-    await aws().logs.send(new PutLogEventsCommand({ logGroupName: AUDIT_LOG_GROUP, logStreamName: stream, logEvents: [{ timestamp: Date.parse(record.time), message: body }] }));
+    await aws().logs.send(
+      new PutLogEventsCommand({
+        logGroupName: AUDIT_LOG_GROUP,
+        logStreamName: stream,
+        logEvents: [{ timestamp: Date.parse(record.time), message: body }],
+      }),
+    );
   } catch (err) {
     ensured.delete(stream);
     throw err;
@@ -119,10 +137,23 @@ export async function recordAudit(
   }
   try {
     await spoolRecord(record.id!, record.time, body);
-    console.error(JSON.stringify({ level: 'error', event: 'audit-write-queued', id: record.id, action, serverId, username, error: errorName(failure) }));
+    console.error(
+      JSON.stringify({ level: 'error', event: 'audit-write-queued', id: record.id, action, serverId, username, error: errorName(failure) }),
+    );
     return 'queued';
   } catch (spoolErr) {
-    console.error(JSON.stringify({ level: 'error', event: 'audit-write-lost', id: record.id, action, serverId, username, error: errorName(failure), spoolError: errorName(spoolErr) }));
+    console.error(
+      JSON.stringify({
+        level: 'error',
+        event: 'audit-write-lost',
+        id: record.id,
+        action,
+        serverId,
+        username,
+        error: errorName(failure),
+        spoolError: errorName(spoolErr),
+      }),
+    );
     return 'lost';
   }
 }
@@ -170,7 +201,16 @@ export async function recordAuditBatch(
  * Filters match a part of the value, ignoring case: `text` anywhere in the record, `server` the
  * server's id or name, `username` and `actor` the names. `action` is exact.
  */
-export type AuditFilter = { text?: string; serverId?: string; server?: string; username?: string; actor?: string; action?: string; from?: Date; to?: Date };
+export type AuditFilter = {
+  text?: string;
+  serverId?: string;
+  server?: string;
+  username?: string;
+  actor?: string;
+  action?: string;
+  from?: Date;
+  to?: Date;
+};
 
 export const AUDIT_PAGE_SIZE = 100;
 const MAX_SCANNED_PAGES = 50;
@@ -196,7 +236,14 @@ export async function listAudit(filter: AuditFilter = {}): Promise<{ records: Au
   const server = filter.server?.trim() || filter.serverId?.trim() || '';
   const serverNames = new Map<string, Promise<string | null>>();
   const serverName = (id: string) => {
-    if (!serverNames.has(id)) serverNames.set(id, getServer(id).then((s) => s?.name ?? null, () => null));
+    if (!serverNames.has(id))
+      serverNames.set(
+        id,
+        getServer(id).then(
+          (s) => s?.name ?? null,
+          () => null,
+        ),
+      );
     return serverNames.get(id)!;
   };
   const matches = async (record: AuditRecord) =>

@@ -34,7 +34,12 @@ export function foldersOf(summary: Pick<UserSecretSummary, 'homeDirectoryType' |
   return summary.homeDirectory ? ['/ (your home folder)'] : [];
 }
 
-export function connectionDetails(server: ConnectionServer, region: string, username: string, summary: Parameters<typeof foldersOf>[0]): ConnectionDetails {
+export function connectionDetails(
+  server: ConnectionServer,
+  region: string,
+  username: string,
+  summary: Parameters<typeof foldersOf>[0],
+): ConnectionDetails {
   const { host, port } = endpointOf(server, region);
   return { host, port, username, protocols: server.protocols, hostKeyFingerprint: server.hostKeyFingerprint, folders: foldersOf(summary) };
 }

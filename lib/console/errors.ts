@@ -30,13 +30,22 @@ export class NotFoundError extends ConsoleError {
  */
 export class OutcomeUnknownError extends ConsoleError {
   constructor(what: string) {
-    super(`AWS did not confirm ${what}, and reading it back failed too, so it may or may not have been saved. Reload the page to see what is stored before trying again.`);
+    super(
+      `AWS did not confirm ${what}, and reading it back failed too, so it may or may not have been saved. Reload the page to see what is stored before trying again.`,
+    );
     this.name = 'OutcomeUnknownError';
   }
 }
 
 const THROTTLING = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'LimitExceededException']);
-const OUTAGE = new Set(['InternalServiceError', 'InternalFailure', 'InternalServerError', 'ServiceUnavailableException', 'ServiceUnavailable', 'ServiceFailure']);
+const OUTAGE = new Set([
+  'InternalServiceError',
+  'InternalFailure',
+  'InternalServerError',
+  'ServiceUnavailableException',
+  'ServiceUnavailable',
+  'ServiceFailure',
+]);
 
 /** What went wrong, independent of wording: the one key into MESSAGES. */
 export type ErrorCode = 'throttled' | 'aws-error' | 'access-denied' | 'unreachable' | 'unexpected';

@@ -7,7 +7,9 @@ import { DEFAULT_HISTORY_DAYS, listLoginRecords, type LoginRecord } from './logi
 import { readCurrent } from './users/shared';
 import { lastDisable } from './users/user-activity';
 
-export type ExplainedRecord = Pick<LoginRecord, 'id' | 'time' | 'decision' | 'reason' | 'protocol' | 'method' | 'sourceIp' | 'keyFingerprint'> & { explanation: string };
+export type ExplainedRecord = Pick<LoginRecord, 'id' | 'time' | 'decision' | 'reason' | 'protocol' | 'method' | 'sourceIp' | 'keyFingerprint'> & {
+  explanation: string;
+};
 
 export type LoginHistoryPage = { records: ExplainedRecord[]; nextToken: string | null; lastSuccess: ExplainedRecord | null };
 
@@ -38,7 +40,12 @@ function explained(record: LoginRecord, context: LoginContext): ExplainedRecord 
 export function foldKeyRefusals(records: readonly LoginRecord[]): LoginRecord[] {
   return records.filter((record, i) => {
     const newer = records[i - 1];
-    return !(record.reason === 'PUBLIC_KEYS_RETURNED' && newer?.reason === 'PUBLIC_KEY_NOT_ON_FILE' && newer.sourceIp === record.sourceIp && Date.parse(newer.time) - Date.parse(record.time) < 60_000);
+    return !(
+      record.reason === 'PUBLIC_KEYS_RETURNED' &&
+      newer?.reason === 'PUBLIC_KEY_NOT_ON_FILE' &&
+      newer.sourceIp === record.sourceIp &&
+      Date.parse(newer.time) - Date.parse(record.time) < 60_000
+    );
   });
 }
 
@@ -50,7 +57,18 @@ export async function loginHistory(serverId: string, username: string, nextToken
   const last = nextToken
     ? null
     : (page.records.find((r) => r.decision === 'allow') ??
-      (page.nextToken ? ((await listLoginRecords({ serverId, username, decision: 'allow', limit: 1, until: new Date(page.records.at(-1)!.time), since: new Date(Date.now() - DEFAULT_HISTORY_DAYS * 86_400_000) })).records[0] ?? null) : null));
+      (page.nextToken
+        ? ((
+            await listLoginRecords({
+              serverId,
+              username,
+              decision: 'allow',
+              limit: 1,
+              until: new Date(page.records.at(-1)!.time),
+              since: new Date(Date.now() - DEFAULT_HISTORY_DAYS * 86_400_000),
+            })
+          ).records[0] ?? null)
+        : null));
   const context = await contextFor(serverId, username, page.records);
   return { records: page.records.map((r) => explained(r, context)), nextToken: page.nextToken, lastSuccess: last ? explained(last, context) : null };
 }

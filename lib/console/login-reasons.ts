@@ -76,6 +76,8 @@ export function explainLogin(record: ExplainedLogin, context: LoginContext = {})
     case 'INTERNAL_ERROR':
       return record.errorName ? `The identity provider failed (${record.errorName})` : 'The identity provider failed';
     default:
-      return record.reason in REASON_DESCRIPTIONS ? REASON_DESCRIPTIONS[record.reason as keyof typeof REASON_DESCRIPTIONS] : `Unrecognised reason (${record.decision})`;
+      return record.reason in REASON_DESCRIPTIONS
+        ? REASON_DESCRIPTIONS[record.reason as keyof typeof REASON_DESCRIPTIONS]
+        : `Unrecognised reason (${record.decision})`;
   }
 }

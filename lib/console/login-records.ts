@@ -23,7 +23,10 @@ const PROTOCOL_VALUES = ['SFTP', 'FTP', 'FTPS', 'AS2'] as const;
 const loginLine = z.object({
   event: z.literal('login'),
   decision: z.enum(['allow', 'deny']),
-  reason: z.string().max(64).transform((r): LoginReason => ((LOGIN_REASONS as readonly string[]).includes(r) ? (r as LoginReason) : 'UNKNOWN')),
+  reason: z
+    .string()
+    .max(64)
+    .transform((r): LoginReason => ((LOGIN_REASONS as readonly string[]).includes(r) ? (r as LoginReason) : 'UNKNOWN')),
   serverId: z.string().max(64).nullable().catch(null),
   username: z.string().max(128).nullable().catch(null),
   protocol: z.enum(PROTOCOL_VALUES).nullable().catch(null),
@@ -32,8 +35,18 @@ const loginLine = z.object({
   requestId: z.string().max(64).nullable().optional().catch(null),
   coldStart: z.boolean().optional().catch(undefined),
   latencyMs: z.number().finite().nonnegative().optional().catch(undefined),
-  errorName: z.string().max(128).regex(/^[\w.:-]*$/).optional().catch(undefined),
-  keyFingerprint: z.string().max(100).regex(/^SHA256:[A-Za-z0-9+/]+$/).optional().catch(undefined),
+  errorName: z
+    .string()
+    .max(128)
+    .regex(/^[\w.:-]*$/)
+    .optional()
+    .catch(undefined),
+  keyFingerprint: z
+    .string()
+    .max(100)
+    .regex(/^SHA256:[A-Za-z0-9+/]+$/)
+    .optional()
+    .catch(undefined),
 });
 
 export type LoginRecord = {
@@ -176,7 +189,11 @@ export async function listLoginRecords(query: LoginRecordQuery): Promise<LoginRe
   const until = cursor ? cursor.t : (query.until ?? new Date()).getTime();
   const since = (query.since ?? new Date(until - DEFAULT_HISTORY_DAYS * DAY)).getTime();
   const skip = new Set(cursor?.ids ?? []);
-  const pattern = loginFilterPattern(query.serverId, query.username ? [query.username] : [], query.decision ? [`$.decision = "${query.decision}"`] : []);
+  const pattern = loginFilterPattern(
+    query.serverId,
+    query.username ? [query.username] : [],
+    query.decision ? [`$.decision = "${query.decision}"`] : [],
+  );
   const group = loginLogGroup();
 
   const found: LoginRecord[] = [];

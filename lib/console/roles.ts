@@ -24,7 +24,8 @@ export async function listTransferRoles(): Promise<TransferRole[]> {
   const roles: TransferRole[] = [];
   for await (const page of paginateListRoles({ client: aws().iam, pageSize: 1000 }, {})) {
     for (const role of page.Roles ?? []) {
-      if (trustsTransfer(role.AssumeRolePolicyDocument)) roles.push({ roleName: role.RoleName ?? '', arn: role.Arn ?? '', description: role.Description ?? null });
+      if (trustsTransfer(role.AssumeRolePolicyDocument))
+        roles.push({ roleName: role.RoleName ?? '', arn: role.Arn ?? '', description: role.Description ?? null });
     }
   }
   return roles;

@@ -28,7 +28,8 @@ export const secretPrefix = () => process.env.SECRET_PREFIX ?? DEFAULT_SECRET_PR
 
 function readOnlyReason(type: string): string | null {
   if (type === 'AWS_LAMBDA') return null;
-  if (type === 'SERVICE_MANAGED') return 'Users of a service-managed server live in Transfer itself, not in Secrets Manager; manage them in the Transfer console.';
+  if (type === 'SERVICE_MANAGED')
+    return 'Users of a service-managed server live in Transfer itself, not in Secrets Manager; manage them in the Transfer console.';
   if (type === 'API_GATEWAY') return 'This server authenticates through API Gateway; Transfer Desk manages Lambda-backed servers only.';
   return 'This server authenticates through AWS Directory Service; manage its users in the directory.';
 }

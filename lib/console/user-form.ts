@@ -3,13 +3,7 @@
 import { z } from 'zod';
 import { looksLikePrivateKey, PRIVATE_KEY_MESSAGE } from './browser-checks';
 import { userFormFromValues } from './user-form-fields';
-import {
-  makeUserSecretInputSchema,
-  PROTOCOLS,
-  type HomeDirectoryMapping,
-  type StorageDomain,
-  type UserSecretInput,
-} from '../secret/contract';
+import { makeUserSecretInputSchema, PROTOCOLS, type HomeDirectoryMapping, type StorageDomain, type UserSecretInput } from '../secret/contract';
 
 export const userFormSchema = z.object({
   username: z.string().default(''),
@@ -28,7 +22,10 @@ export const userFormSchema = z.object({
   homeMode: z.enum(['path', 'root', 'mappings'], { error: 'Choose a home directory type' }).default('root'),
   rootLocation: z.string().default(''),
   rootPath: z.string().default(''),
-  mappings: z.array(z.object({ entry: z.string().default(''), location: z.string().default(''), path: z.string().default('') })).max(50).default([]),
+  mappings: z
+    .array(z.object({ entry: z.string().default(''), location: z.string().default(''), path: z.string().default('') }))
+    .max(50)
+    .default([]),
   acceptedIpNetwork: z.string().default(''),
   expiresAt: z.string().default(''),
   policy: z.string().default(''),
@@ -76,7 +73,10 @@ export function formMappings(form: UserFormInput): HomeDirectoryMapping[] {
  * The contract input for a form. Passwords are supplied by the caller (hashes or plaintext, or a
  * placeholder when an existing password is kept), never taken from the browser.
  */
-export function formToSecretInput(form: UserFormInput, passwords: Pick<UserSecretInput, 'Password' | 'PasswordHash' | 'ProtocolOverrides'>): Record<string, unknown> {
+export function formToSecretInput(
+  form: UserFormInput,
+  passwords: Pick<UserSecretInput, 'Password' | 'PasswordHash' | 'ProtocolOverrides'>,
+): Record<string, unknown> {
   const uid = toNumber(form.uid);
   const gid = toNumber(form.gid);
   const secondary = splitList(form.secondaryGids).map((g) => toNumber(g));
@@ -89,7 +89,9 @@ export function formToSecretInput(form: UserFormInput, passwords: Pick<UserSecre
     ...passwords,
     ...(keys.length ? { PublicKey: keys } : {}),
     Role: form.role.trim(),
-    ...(uid !== undefined || gid !== undefined ? { PosixProfile: { Uid: uid, Gid: gid, ...(secondary.length ? { SecondaryGids: secondary } : {}) } } : {}),
+    ...(uid !== undefined || gid !== undefined
+      ? { PosixProfile: { Uid: uid, Gid: gid, ...(secondary.length ? { SecondaryGids: secondary } : {}) } }
+      : {}),
     ...(form.homeMode === 'path' ? { HomeDirectory: formHomeDirectory(form) } : { HomeDirectoryDetails: formMappings(form) }),
     ...(form.acceptedIpNetwork.trim() ? { AcceptedIpNetwork: splitList(form.acceptedIpNetwork) } : {}),
     ...(expires ? { ExpiresAt: expires } : {}),
@@ -160,7 +162,13 @@ export function validateUserForm(
     for (const issue of parsed.error.issues) {
       const [head, index, leaf] = issue.path.map(String);
       if (head === 'PublicKey' && looksLikePrivateKey(form.publicKeys)) continue;
-      if ((head === 'HomeDirectoryDetails' || head === 'HomeDirectory') && form.homeMode !== 'mappings' && form.rootLocation.trim() === '' && domain === 'EFS') continue;
+      if (
+        (head === 'HomeDirectoryDetails' || head === 'HomeDirectory') &&
+        form.homeMode !== 'mappings' &&
+        form.rootLocation.trim() === '' &&
+        domain === 'EFS'
+      )
+        continue;
       if (head === 'HomeDirectoryDetails' && leaf === 'Target' && emptyLocations.has(Number(index))) continue;
       add(formFieldFor(issue.path.map(String).join('.'), form), issue.message);
     }

@@ -22,7 +22,13 @@ async function readSince(serverId: string, previous: LoginIndex | undefined, now
   const startTime = previous ? previous.readUntil - 5 * 60_000 : now - LAST_LOGIN_DAYS * DAY;
   const pages = paginateFilterLogEvents(
     { client: aws().logs },
-    { logGroupName: loginLogGroup(), filterPattern: loginFilterPattern(serverId, [], ['$.decision = "allow"']), startTime, endTime: now, limit: 10_000 },
+    {
+      logGroupName: loginLogGroup(),
+      filterPattern: loginFilterPattern(serverId, [], ['$.decision = "allow"']),
+      startTime,
+      endTime: now,
+      limit: 10_000,
+    },
   );
   try {
     for await (const page of pages) {

@@ -44,7 +44,10 @@ function highestUsed(users: Iterable<{ uid: number | null }>): number {
 }
 
 /** UIDs in use (by the index) and the next free UID to suggest: above every UID used or reserved. */
-export async function uidUsage(serverId: string, options: { waitMs?: number } = {}): Promise<{ nextUid: number; usedBy: Record<string, string[]>; complete: boolean }> {
+export async function uidUsage(
+  serverId: string,
+  options: { waitMs?: number } = {},
+): Promise<{ nextUid: number; usedBy: Record<string, string[]>; complete: boolean }> {
   const [status, counter] = await Promise.all([userIndex(serverId, { waitMs: options.waitMs ?? 1_000 }), readCounter(serverId)]);
   // Keyed by decimal UIDs only; null prototype all the same, so no key can reach Object.prototype.
   const usedBy: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
@@ -60,9 +63,13 @@ export async function uidUsage(serverId: string, options: { waitMs?: number } = 
 /** Moves the counter to `next` only if it is still at `versionId`; false when another save got there first. */
 async function swapCounter(serverId: string, next: number, versionId: string): Promise<boolean> {
   const SecretId = uidCounterSecretId(serverId);
-  const put = await sm().send(new PutSecretValueCommand({ SecretId, SecretString: JSON.stringify({ next }), ClientRequestToken: randomUUID(), VersionStages: [COUNTER_STAGE] }));
+  const put = await sm().send(
+    new PutSecretValueCommand({ SecretId, SecretString: JSON.stringify({ next }), ClientRequestToken: randomUUID(), VersionStages: [COUNTER_STAGE] }),
+  );
   try {
-    await sm().send(new UpdateSecretVersionStageCommand({ SecretId, VersionStage: 'AWSCURRENT', MoveToVersionId: put.VersionId, RemoveFromVersionId: versionId }));
+    await sm().send(
+      new UpdateSecretVersionStageCommand({ SecretId, VersionStage: 'AWSCURRENT', MoveToVersionId: put.VersionId, RemoveFromVersionId: versionId }),
+    );
     return true;
   } catch (err) {
     if (err instanceof Error && err.name === 'InvalidParameterException') return false;
@@ -106,7 +113,9 @@ export async function reserveUid(serverId: string, uid: number, options: { sugge
     if (uid < counter.next) {
       if (!options.suggested) return;
       throw new ConsoleError(`UID ${uid} was given to another user after this form was opened. Nothing was saved.`, {
-        uid: [`UID ${uid} is no longer free: ${counter.next} is the next free UID. Enter it; to share UID ${uid} on purpose, set it on the user’s page after creating it.`],
+        uid: [
+          `UID ${uid} is no longer free: ${counter.next} is the next free UID. Enter it; to share UID ${uid} on purpose, set it on the user’s page after creating it.`,
+        ],
       });
     }
     if (await swapCounter(serverId, uid + 1, counter.versionId)) return;

@@ -95,7 +95,9 @@ function usernameOf(name: string | undefined, serverId: string): string | null {
 /** Reads values for up to 20 secret ids in one call; ids that no longer exist come back as missing. */
 async function readValues(ids: string[]): Promise<{ values: SecretValueEntry[]; missing: string[] }> {
   const batch = await sm().send(new BatchGetSecretValueCommand({ SecretIdList: ids }));
-  const missing = (batch.Errors ?? []).filter((e) => e.ErrorCode === 'ResourceNotFoundException' || e.ErrorCode === 'InvalidRequestException').map((e) => e.SecretId ?? '');
+  const missing = (batch.Errors ?? [])
+    .filter((e) => e.ErrorCode === 'ResourceNotFoundException' || e.ErrorCode === 'InvalidRequestException')
+    .map((e) => e.SecretId ?? '');
   const failed = (batch.Errors ?? []).filter((e) => !missing.includes(e.SecretId ?? ''));
   if (failed.length > 0) throw new Error(`BatchGetSecretValue failed for ${failed.length} secret(s): ${failed[0]!.ErrorCode ?? 'unknown'}`);
   return { values: batch.SecretValues ?? [], missing };
@@ -108,7 +110,15 @@ async function build(serverId: string, s: ServerState): Promise<ServerIndex> {
     const { values } = await readValues(ids);
     for (const value of values) {
       const username = usernameOf(value.Name, serverId);
-      if (username) users.set(username, indexedUser(username, value.SecretString, changed.get(value.ARN ?? '') ?? changed.get(value.Name ?? '') ?? value.CreatedDate?.toISOString() ?? null));
+      if (username)
+        users.set(
+          username,
+          indexedUser(
+            username,
+            value.SecretString,
+            changed.get(value.ARN ?? '') ?? changed.get(value.Name ?? '') ?? value.CreatedDate?.toISOString() ?? null,
+          ),
+        );
     }
     s.progress = users.size;
   };
@@ -123,7 +133,10 @@ async function build(serverId: string, s: ServerState): Promise<ServerIndex> {
     changed = new Map();
     if (inFlight.size >= PARALLEL_BATCHES) await Promise.race(inFlight);
   };
-  for await (const page of paginateListSecrets({ client: sm(), pageSize: 100 }, { Filters: [{ Key: 'name', Values: [`${secretPrefix()}${serverId}/`] }] })) {
+  for await (const page of paginateListSecrets(
+    { client: sm(), pageSize: 100 },
+    { Filters: [{ Key: 'name', Values: [`${secretPrefix()}${serverId}/`] }] },
+  )) {
     for (const entry of page.SecretList ?? []) {
       if (!usernameOf(entry.Name, serverId)) continue;
       const id = entry.ARN ?? entry.Name!;
@@ -196,13 +209,14 @@ async function refreshChanged(serverId: string, s: ServerState, index: ServerInd
   try {
     await applyChanges(serverId, s, index);
   } catch (err) {
-    console.error(JSON.stringify({ level: 'error', event: 'user-index-refresh-failed', serverId, error: err instanceof Error ? err.name : 'UnknownError' }));
+    console.error(
+      JSON.stringify({ level: 'error', event: 'user-index-refresh-failed', serverId, error: err instanceof Error ? err.name : 'UnknownError' }),
+    );
   }
 }
 
 export type IndexStatus =
-  | { ready: true; index: ServerIndex; ageMs: number }
-  | { ready: false; building: boolean; progress: number; lastError: string | null };
+  { ready: true; index: ServerIndex; ageMs: number } | { ready: false; building: boolean; progress: number; lastError: string | null };
 
 /**
  * The server's index if one is built (refreshing it in the background when older than its

@@ -153,8 +153,7 @@ export async function decideLogin(event: LoginEvent, secretString: string | null
     if (!stored) return refuse('NO_PASSWORD_STORED');
     // A hash beyond the cost bounds is refused before any work, whatever the password.
     if (stored.kind === 'hash' && classifyArgon2idHash(stored.value) === 'too-costly') return refuse('PASSWORD_HASH_TOO_COSTLY');
-    const matches =
-      stored.kind === 'hash' ? await verifyPassword(event.password, stored.value) : constantTimeEqual(event.password, stored.value);
+    const matches = stored.kind === 'hash' ? await verifyPassword(event.password, stored.value) : constantTimeEqual(event.password, stored.value);
     if (!matches) return refuse('WRONG_PASSWORD');
   } else {
     // An empty password means a key login, which only SFTP has: FTP/FTPS must never pass without one.

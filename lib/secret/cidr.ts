@@ -6,8 +6,7 @@ import ipaddr from 'ipaddr.js';
 export type CidrProblem = 'not-a-network' | 'prefix-length' | 'host-bits';
 
 export type CidrCheck =
-  | { ok: true; cidr: string; family: 'ipv4' | 'ipv6' }
-  | { ok: false; problem: CidrProblem; message: string; suggestion?: string };
+  { ok: true; cidr: string; family: 'ipv4' | 'ipv6' } | { ok: false; problem: CidrProblem; message: string; suggestion?: string };
 
 export type CidrListIssue = { index: number; value: string; problem: CidrProblem | 'duplicate'; message: string; suggestion?: string };
 
@@ -26,7 +25,12 @@ export function checkCidr(raw: string): CidrCheck {
     return { ok: false, problem: 'not-a-network', message: `${JSON.stringify(shown(value))} is not an IP address or a network like 203.0.113.0/24.` };
   }
   const max = family === 'ipv4' ? 32 : 128;
-  if (prefixText === '') return { ok: false, problem: 'prefix-length', message: `${shown(value)} has nothing after the /; give a prefix length 0–${max}, or leave out the /.` };
+  if (prefixText === '')
+    return {
+      ok: false,
+      problem: 'prefix-length',
+      message: `${shown(value)} has nothing after the /; give a prefix length 0–${max}, or leave out the /.`,
+    };
   const prefix = prefixText === undefined ? max : /^\d{1,3}$/.test(prefixText) ? Number(prefixText) : NaN;
   if (!Number.isInteger(prefix) || prefix < 0 || prefix > max) {
     return { ok: false, problem: 'prefix-length', message: `${shown(value)} has a prefix length outside 0–${max}.` };
@@ -38,7 +42,8 @@ export function checkCidr(raw: string): CidrCheck {
     const v6 = ip as ipaddr.IPv6;
     return v6.isIPv4MappedAddress() ? `::ffff:${v6.toIPv4Address().toString()}` : v6.toRFC5952String();
   };
-  const network = family === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(`${address}/${prefix}`) : ipaddr.IPv6.networkAddressFromCIDR(`${address}/${prefix}`);
+  const network =
+    family === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(`${address}/${prefix}`) : ipaddr.IPv6.networkAddressFromCIDR(`${address}/${prefix}`);
   if (network.toNormalizedString() !== parsed.toNormalizedString()) {
     const suggestion = `${text(network)}/${prefix}`;
     return { ok: false, problem: 'host-bits', message: `${shown(value)} has host bits set; did you mean ${suggestion}?`, suggestion };
@@ -61,12 +66,23 @@ export function normalizeCidrList(value: string | readonly string[]): CidrListRe
     if (item === '') return;
     const checked = checkCidr(item);
     if (!checked.ok) {
-      issues.push({ index, value: item, problem: checked.problem, message: `Network ${index + 1}: ${checked.message}`, ...(checked.suggestion ? { suggestion: checked.suggestion } : {}) });
+      issues.push({
+        index,
+        value: item,
+        problem: checked.problem,
+        message: `Network ${index + 1}: ${checked.message}`,
+        ...(checked.suggestion ? { suggestion: checked.suggestion } : {}),
+      });
       return;
     }
     const first = seen.get(checked.cidr);
     if (first !== undefined) {
-      issues.push({ index, value: item, problem: 'duplicate', message: `Network ${index + 1}: ${shown(item)} is already in the list as network ${first + 1}.` });
+      issues.push({
+        index,
+        value: item,
+        problem: 'duplicate',
+        message: `Network ${index + 1}: ${shown(item)} is already in the list as network ${first + 1}.`,
+      });
       return;
     }
     seen.set(checked.cidr, index);

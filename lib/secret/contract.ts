@@ -150,8 +150,10 @@ const mappingShape = z.object({
 
 /** One mapping on its own: every path rule except the file system (which depends on the server). */
 export const homeDirectoryMappingSchema = mappingShape.superRefine((mapping, ctx) => {
-  for (const problem of entryProblems(mapping.Entry)) ctx.addIssue({ code: 'custom', path: ['Entry'], message: problem.message, params: { rule: problem.rule } });
-  for (const problem of targetProblems(mapping.Target, null)) ctx.addIssue({ code: 'custom', path: ['Target'], message: problem.message, params: { rule: problem.rule } });
+  for (const problem of entryProblems(mapping.Entry))
+    ctx.addIssue({ code: 'custom', path: ['Entry'], message: problem.message, params: { rule: problem.rule } });
+  for (const problem of targetProblems(mapping.Target, null))
+    ctx.addIssue({ code: 'custom', path: ['Target'], message: problem.message, params: { rule: problem.rule } });
 });
 export type HomeDirectoryMapping = z.infer<typeof mappingShape>;
 
@@ -169,20 +171,32 @@ export function mappingIssues(mappings: readonly HomeDirectoryMapping[], domain:
   const several = mappings.length > 1;
   const at = (index: number, value: string, message: string) => (several ? `Mapping ${index + 1} (${quoted(value)}): ${message}` : message);
   mappings.forEach((mapping, index) => {
-    for (const problem of entryProblems(mapping.Entry)) issues.push({ index, field: 'Entry', message: at(index, mapping.Entry, problem.message), ...(problem.rule ? { rule: problem.rule } : {}) });
-    for (const problem of targetProblems(mapping.Target, domain)) issues.push({ index, field: 'Target', message: at(index, mapping.Target, problem.message), ...(problem.rule ? { rule: problem.rule } : {}) });
+    for (const problem of entryProblems(mapping.Entry))
+      issues.push({ index, field: 'Entry', message: at(index, mapping.Entry, problem.message), ...(problem.rule ? { rule: problem.rule } : {}) });
+    for (const problem of targetProblems(mapping.Target, domain))
+      issues.push({ index, field: 'Target', message: at(index, mapping.Target, problem.message), ...(problem.rule ? { rule: problem.rule } : {}) });
     if (mapping.Entry === '/' && several) {
       issues.push({ index, field: 'Entry', message: `Mapping ${index + 1}: The visible path / must be the only mapping.`, rule: 'mapping' });
     }
     const earlier = mappings.findIndex((other) => other.Entry === mapping.Entry);
     if (earlier < index) {
-      issues.push({ index, field: 'Entry', message: `Mapping ${index + 1}: The visible path ${mapping.Entry} is mapped twice (see mapping ${earlier + 1}).`, rule: 'mapping' });
+      issues.push({
+        index,
+        field: 'Entry',
+        message: `Mapping ${index + 1}: The visible path ${mapping.Entry} is mapped twice (see mapping ${earlier + 1}).`,
+        rule: 'mapping',
+      });
       return;
     }
     mappings.forEach((other, otherIndex) => {
       if (otherIndex >= index || other.Entry === mapping.Entry || mapping.Entry === '/' || other.Entry === '/') return;
       if (isPathPrefix(other.Entry, mapping.Entry) || isPathPrefix(mapping.Entry, other.Entry)) {
-        issues.push({ index, field: 'Entry', message: `Mapping ${index + 1}: The visible paths ${other.Entry} and ${mapping.Entry} overlap; one must not lie inside the other.`, rule: 'mapping' });
+        issues.push({
+          index,
+          field: 'Entry',
+          message: `Mapping ${index + 1}: The visible paths ${other.Entry} and ${mapping.Entry} overlap; one must not lie inside the other.`,
+          rule: 'mapping',
+        });
       }
     });
   });
@@ -258,7 +272,8 @@ export const publicKeysSchema = z.array(z.string()).superRefine((keys, ctx) => {
     if (parsed.key.line.includes(',')) ctx.addIssue({ code: 'custom', path: [index], message: `${label}: A comment must not contain a comma.` });
     const identity = sshKeyIdentity(parsed.key.line) ?? parsed.key.line;
     const first = seen.get(identity);
-    if (first !== undefined) ctx.addIssue({ code: 'custom', path: [index], message: `${label}: This is the same key as key ${first + 1}.`, params: { rule: 'duplicate' } });
+    if (first !== undefined)
+      ctx.addIssue({ code: 'custom', path: [index], message: `${label}: This is the same key as key ${first + 1}.`, params: { rule: 'duplicate' } });
     else seen.set(identity, index);
   });
 });
@@ -270,7 +285,12 @@ export const acceptedIpNetworkSchema = z
     const result = normalizeCidrList(cidrs);
     if (result.ok) return;
     for (const issue of result.issues) {
-      ctx.addIssue({ code: 'custom', path: [issue.index], message: issue.message, params: { rule: issue.problem, ...(issue.suggestion ? { suggestion: issue.suggestion } : {}) } });
+      ctx.addIssue({
+        code: 'custom',
+        path: [issue.index],
+        message: issue.message,
+        params: { rule: issue.problem, ...(issue.suggestion ? { suggestion: issue.suggestion } : {}) },
+      });
     }
   })
   .transform((cidrs) => {
@@ -331,7 +351,16 @@ const userSecretObject = z
 type HomeFields = { HomeDirectoryDetails?: unknown; HomeDirectory?: unknown; Policy?: unknown };
 
 function isMappingList(value: unknown): value is HomeDirectoryMapping[] {
-  return Array.isArray(value) && value.every((m) => typeof m === 'object' && m !== null && typeof (m as HomeDirectoryMapping).Entry === 'string' && typeof (m as HomeDirectoryMapping).Target === 'string');
+  return (
+    Array.isArray(value) &&
+    value.every(
+      (m) =>
+        typeof m === 'object' &&
+        m !== null &&
+        typeof (m as HomeDirectoryMapping).Entry === 'string' &&
+        typeof (m as HomeDirectoryMapping).Target === 'string',
+    )
+  );
 }
 
 function addHomeIssues(secret: HomeFields, domain: StorageDomain, base: (string | number)[], ctx: z.RefinementCtx): void {
@@ -340,7 +369,12 @@ function addHomeIssues(secret: HomeFields, domain: StorageDomain, base: (string 
   }
   if (isMappingList(secret.HomeDirectoryDetails)) {
     for (const issue of mappingIssues(secret.HomeDirectoryDetails, domain)) {
-      ctx.addIssue({ code: 'custom', path: [...base, 'HomeDirectoryDetails', issue.index, issue.field], message: issue.message, params: { rule: issue.rule } });
+      ctx.addIssue({
+        code: 'custom',
+        path: [...base, 'HomeDirectoryDetails', issue.index, issue.field],
+        message: issue.message,
+        params: { rule: issue.rule },
+      });
     }
   }
   if (typeof secret.HomeDirectory === 'string') {
@@ -367,10 +401,16 @@ export function makeUserSecretInputSchema(domain: StorageDomain = 'EFS') {
       if (secret.PasswordHash && secret.Password) {
         ctx.addIssue({ code: 'custom', path: ['Password'], message: 'Store either a password hash or a legacy plaintext password, not both.' });
       }
-      const overrideMap = typeof secret.ProtocolOverrides === 'object' && secret.ProtocolOverrides !== null ? (secret.ProtocolOverrides as Record<string, unknown>) : {};
-      const overrides = PROTOCOLS.map((protocol) => ownValue(overrideMap, protocol)).filter((o): o is Record<string, unknown> => typeof o === 'object' && o !== null);
+      const overrideMap =
+        typeof secret.ProtocolOverrides === 'object' && secret.ProtocolOverrides !== null
+          ? (secret.ProtocolOverrides as Record<string, unknown>)
+          : {};
+      const overrides = PROTOCOLS.map((protocol) => ownValue(overrideMap, protocol)).filter(
+        (o): o is Record<string, unknown> => typeof o === 'object' && o !== null,
+      );
       const hasKeys = nonEmptyList(secret.PublicKey) || overrides.some((override) => nonEmptyList(override.PublicKey));
-      const hasPassword = Boolean(secret.PasswordHash || secret.Password) || overrides.some((override) => Boolean(override.PasswordHash || override.Password));
+      const hasPassword =
+        Boolean(secret.PasswordHash || secret.Password) || overrides.some((override) => Boolean(override.PasswordHash || override.Password));
       if (!hasKeys && !hasPassword) {
         ctx.addIssue({ code: 'custom', path: ['PublicKey'], message: 'Give the user a password or at least one SSH public key.' });
       }
@@ -380,7 +420,11 @@ export function makeUserSecretInputSchema(domain: StorageDomain = 'EFS') {
         if (typeof override !== 'object' || override === null) continue;
         const fields = override as Record<string, unknown>;
         if (fields.PasswordHash && fields.Password) {
-          ctx.addIssue({ code: 'custom', path: ['ProtocolOverrides', protocol, 'Password'], message: `Store either a ${protocol} password hash or a plaintext ${protocol} password, not both.` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['ProtocolOverrides', protocol, 'Password'],
+            message: `Store either a ${protocol} password hash or a plaintext ${protocol} password, not both.`,
+          });
         }
         addHomeIssues(fields, domain, ['ProtocolOverrides', protocol], ctx);
       }
@@ -397,13 +441,27 @@ export function makeUserSecretInputSchema(domain: StorageDomain = 'EFS') {
 export const userSecretInputSchema = makeUserSecretInputSchema('EFS');
 export type UserSecretInput = z.infer<typeof userSecretObject>;
 
-function putHomeAndLists(put: (key: string, value: string | undefined) => void, prefix: string, fields: Omit<ProtocolOverride, 'PasswordHash' | 'Password' | 'Role' | 'Disabled'>): void {
-  put(`${prefix}PublicKey`, fields.PublicKey?.map((key) => key.trim()).filter(Boolean).join(','));
+function putHomeAndLists(
+  put: (key: string, value: string | undefined) => void,
+  prefix: string,
+  fields: Omit<ProtocolOverride, 'PasswordHash' | 'Password' | 'Role' | 'Disabled'>,
+): void {
+  put(
+    `${prefix}PublicKey`,
+    fields.PublicKey?.map((key) => key.trim())
+      .filter(Boolean)
+      .join(','),
+  );
   put(`${prefix}Policy`, fields.Policy);
   put(`${prefix}PosixProfile`, fields.PosixProfile ? JSON.stringify(fields.PosixProfile) : undefined);
   put(`${prefix}HomeDirectoryDetails`, fields.HomeDirectoryDetails ? JSON.stringify(fields.HomeDirectoryDetails) : undefined);
   put(`${prefix}HomeDirectory`, fields.HomeDirectory);
-  put(`${prefix}AcceptedIpNetwork`, fields.AcceptedIpNetwork?.map((cidr) => cidr.trim()).filter(Boolean).join(','));
+  put(
+    `${prefix}AcceptedIpNetwork`,
+    fields.AcceptedIpNetwork?.map((cidr) => cidr.trim())
+      .filter(Boolean)
+      .join(','),
+  );
 }
 
 /**
@@ -417,13 +475,23 @@ export function serializeUserSecret(input: UserSecretInput): string {
   };
   put('PasswordHash', input.PasswordHash);
   put('Password', input.Password);
-  put('PublicKey', input.PublicKey?.map((key) => key.trim()).filter(Boolean).join(','));
+  put(
+    'PublicKey',
+    input.PublicKey?.map((key) => key.trim())
+      .filter(Boolean)
+      .join(','),
+  );
   put('Role', input.Role);
   put('Policy', input.Policy);
   put('PosixProfile', input.PosixProfile ? JSON.stringify(input.PosixProfile) : undefined);
   put('HomeDirectoryDetails', input.HomeDirectoryDetails ? JSON.stringify(input.HomeDirectoryDetails) : undefined);
   put('HomeDirectory', input.HomeDirectory);
-  put('AcceptedIpNetwork', input.AcceptedIpNetwork?.map((cidr) => cidr.trim()).filter(Boolean).join(','));
+  put(
+    'AcceptedIpNetwork',
+    input.AcceptedIpNetwork?.map((cidr) => cidr.trim())
+      .filter(Boolean)
+      .join(','),
+  );
   if (input.Disabled) stored.Disabled = 'true';
   put('ExpiresAt', input.ExpiresAt);
   for (const protocol of PROTOCOLS) {
@@ -490,7 +558,10 @@ export function storedPassword(secret: StoredUserSecret, protocol: Protocol): { 
 
 export function readPublicKeys(value: unknown): string[] {
   const items = typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value : [];
-  return items.filter((item): item is string => typeof item === 'string').map((item) => item.trim()).filter(Boolean);
+  return items
+    .filter((item): item is string => typeof item === 'string')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
 
 export function readFlag(value: unknown): boolean {
@@ -585,7 +656,8 @@ function readMappingShapes(value: unknown): HomeDirectoryMapping[] | null {
  */
 export function readHomeDirectory(value: unknown): ParseResult<string> {
   if (typeof value !== 'string') return { ok: false, error: 'HomeDirectory is not text' };
-  if (!value.startsWith('/') || value.length > MAX_PATH_LENGTH) return { ok: false, error: 'HomeDirectory is not a path of at most 1024 characters beginning with /' };
+  if (!value.startsWith('/') || value.length > MAX_PATH_LENGTH)
+    return { ok: false, error: 'HomeDirectory is not a path of at most 1024 characters beginning with /' };
   if (pathSafetyProblems(value, 'home').length > 0) return { ok: false, error: 'HomeDirectory is an unsafe path', unsafe: true };
   return { ok: true, value };
 }
@@ -671,11 +743,18 @@ export function summarizeStoredSecret(secret: StoredUserSecret, now: Date = new 
     } else problems.push(parsed.error);
   }
   const storedNetworks = own('AcceptedIpNetwork');
-  const storedList = typeof storedNetworks === 'string' ? storedNetworks.split(',').map((c) => c.trim()).filter(Boolean) : [];
+  const storedList =
+    typeof storedNetworks === 'string'
+      ? storedNetworks
+          .split(',')
+          .map((c) => c.trim())
+          .filter(Boolean)
+      : [];
   // Shown as they are stored after a save (`203.0.113.7/32`); a list that does not normalise as it is.
   const normalisedList = normalizeCidrList(storedList);
   const acceptedIpNetworks = normalisedList.ok ? normalisedList.cidrs : storedList;
-  if (present(storedNetworks) && typeof storedNetworks !== 'string') problems.push('AcceptedIpNetwork is not comma-separated text: every login is refused');
+  if (present(storedNetworks) && typeof storedNetworks !== 'string')
+    problems.push('AcceptedIpNetwork is not comma-separated text: every login is refused');
   // In the contract's order (protocol, then key), whatever order the JSON holds them in.
   const protocolOverrides = PROTOCOLS.flatMap((p) => SECRET_KEYS.map((k) => `${p}${k}`)).filter((key) => Object.hasOwn(secret, key));
   const storedRole = own('Role');
@@ -729,7 +808,10 @@ function readInputFields(secret: StoredUserSecret, prefix: '' | Protocol): Input
   if (typeof home === 'string' && home !== '' && !fields.HomeDirectoryDetails) fields.HomeDirectory = home;
   const networks = own('AcceptedIpNetwork');
   if (typeof networks === 'string') {
-    const list = networks.split(',').map((c) => c.trim()).filter(Boolean);
+    const list = networks
+      .split(',')
+      .map((c) => c.trim())
+      .filter(Boolean);
     if (list.length > 0) fields.AcceptedIpNetwork = list;
   }
   const disabled = own('Disabled');
@@ -738,7 +820,9 @@ function readInputFields(secret: StoredUserSecret, prefix: '' | Protocol): Input
   if (present(expires)) {
     const expiry = readExpiresAt(expires);
     // The stored text when it is already a valid instant (its zone kept), else the instant in UTC.
-    if (expiry.ok) fields.ExpiresAt = typeof expires === 'string' && expiresAtSchema.safeParse(expires.trim()).success ? expires.trim() : expiry.value.toISOString();
+    if (expiry.ok)
+      fields.ExpiresAt =
+        typeof expires === 'string' && expiresAtSchema.safeParse(expires.trim()).success ? expires.trim() : expiry.value.toISOString();
   }
   return fields;
 }

@@ -91,7 +91,14 @@ function deriveNative(input: Argon2Input): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     nativeArgon2!(
       'argon2id',
-      { message: input.password, nonce: input.salt, parallelism: input.parallelism, tagLength: input.hashLength, memory: input.memorySize, passes: input.iterations },
+      {
+        message: input.password,
+        nonce: input.salt,
+        parallelism: input.parallelism,
+        tagLength: input.hashLength,
+        memory: input.memorySize,
+        passes: input.iterations,
+      },
       (err, key) => (err ? reject(err) : resolve(key)),
     );
   });
@@ -111,7 +118,11 @@ export function deriveArgon2id(input: Argon2Input, backend: Argon2Backend = argo
 
 const unpadded = (bytes: Buffer) => bytes.toString('base64').replace(/=+$/, '');
 
-export async function hashPassword(password: string, params: Partial<Argon2Parameters> = {}, backend: Argon2Backend = argon2Backend): Promise<string> {
+export async function hashPassword(
+  password: string,
+  params: Partial<Argon2Parameters> = {},
+  backend: Argon2Backend = argon2Backend,
+): Promise<string> {
   const input = {
     password,
     salt: randomBytes(ARGON2_DEFAULTS.saltLength),

@@ -50,7 +50,8 @@ export function unsafePathProblems(path: string, role: PathRole): PathProblem[] 
   // The first name is what comes before the leading slash, and a trailing slash is not a folder.
   const inner = names.slice(1, path.endsWith('/') ? -1 : undefined);
   if (path.includes('//')) problems.push({ rule: 'empty-folder-name', message: `${subject} must not contain // (a folder with no name).` });
-  if (inner.includes('..') || names[0] === '..') problems.push({ rule: 'dot-dot-folder', message: `${subject} must not contain .. (the folder above).` });
+  if (inner.includes('..') || names[0] === '..')
+    problems.push({ rule: 'dot-dot-folder', message: `${subject} must not contain .. (the folder above).` });
   if (inner.includes('.') || names[0] === '.') problems.push({ rule: 'dot-folder', message: `${subject} must not contain . as a folder name.` });
   return problems;
 }
@@ -88,6 +89,7 @@ export function storageRootProblem(path: string, domain: 'EFS' | 'S3', role: Exc
     return null;
   }
   if (root === '') return { rule: 'bucket', message: 'Choose a bucket.' };
-  if (!S3_BUCKET_PATTERN.test(root)) return { rule: 'bucket', message: `${SUBJECT[role]} must begin with the bucket name, like /my-bucket/${example}.` };
+  if (!S3_BUCKET_PATTERN.test(root))
+    return { rule: 'bucket', message: `${SUBJECT[role]} must begin with the bucket name, like /my-bucket/${example}.` };
   return null;
 }

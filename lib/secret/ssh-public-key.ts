@@ -67,7 +67,10 @@ export function parseSshPublicKey(input: string): SshPublicKeyResult {
   if (text === '') return { ok: false, error: 'The key is empty.' };
   if (looksLikePrivateKey(text)) return { ok: false, error: PRIVATE_KEY_MESSAGE };
   if (/-{4,5}\s*BEGIN/.test(text)) {
-    return { ok: false, error: 'This is a PEM or SSH2 key file; paste the key in OpenSSH form (one line starting with ssh-ed25519, ssh-rsa or ecdsa-sha2-…).' };
+    return {
+      ok: false,
+      error: 'This is a PEM or SSH2 key file; paste the key in OpenSSH form (one line starting with ssh-ed25519, ssh-rsa or ecdsa-sha2-…).',
+    };
   }
   const [type = '', data = '', ...commentWords] = text.split(/\s+/);
   if (!(SUPPORTED_KEY_TYPES as readonly string[]).includes(type)) {

@@ -91,7 +91,8 @@ export function handleEfs(store: Store, region: string, request: RestRequest): R
     if (fsId !== null && apId !== null) throw efsError(400, 'BadRequest', 'Specify either FileSystemId or AccessPointId, not both.');
     let items = home ? state.accessPoints : [];
     if (fsId !== null) {
-      if (!home || !state.fileSystems.some((fs) => fs.FileSystemId === fsId)) throw efsError(404, 'FileSystemNotFound', `File system '${fsId}' does not exist.`);
+      if (!home || !state.fileSystems.some((fs) => fs.FileSystemId === fsId))
+        throw efsError(404, 'FileSystemNotFound', `File system '${fsId}' does not exist.`);
       items = items.filter((ap) => ap.FileSystemId === fsId);
     }
     if (apId !== null) {

@@ -17,7 +17,10 @@ export function handleIam(store: Store, params: URLSearchParams, requestId: stri
   const prefix = params.get('PathPrefix') ?? '/';
   const maxItems = params.has('MaxItems') ? Number(params.get('MaxItems')) : 100;
   if (!Number.isInteger(maxItems) || maxItems < 1 || maxItems > 1000) {
-    throw new AwsError('ValidationError', "1 validation error detected: Value at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 1000");
+    throw new AwsError(
+      'ValidationError',
+      "1 validation error detected: Value at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 1000",
+    );
   }
   const roles = state.roles.filter((role) => role.Path.startsWith(prefix));
   const { items: page, nextToken } = pageOf(roles, params.get('Marker') || null, maxItems, () => new AwsError('ValidationError', 'Invalid Marker.'));

@@ -23,7 +23,8 @@ function group(ctx: ServiceContext, name: string): LogGroupRecord {
 }
 
 /** A request value as AWS echoes it in a message; JSON for anything but a primitive. */
-const echoed = (value: unknown) => (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value));
+const echoed = (value: unknown) =>
+  typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
 
 const invalidToken = () => invalidParameter('The specified nextToken is not valid.');
 
@@ -31,7 +32,9 @@ function limit(input: Input, max: number): number {
   const value = input.limit;
   if (value === undefined || value === null) return max;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
-    throw invalidParameter(`1 validation error detected: Value '${echoed(value)}' at 'limit' failed to satisfy constraint: Member must have value between 1 and ${max}`);
+    throw invalidParameter(
+      `1 validation error detected: Value '${echoed(value)}' at 'limit' failed to satisfy constraint: Member must have value between 1 and ${max}`,
+    );
   }
   return value;
 }
@@ -44,7 +47,10 @@ type Matcher = (message: string) => boolean;
 
 function jsonPath(value: unknown, path: string[]): unknown {
   // Own properties only: a pattern such as `$.__proto__` or `$.constructor` must not reach a prototype.
-  return path.reduce<unknown>((current, key) => (current && typeof current === 'object' && Object.hasOwn(current, key) ? (current as Record<string, unknown>)[key] : undefined), value);
+  return path.reduce<unknown>(
+    (current, key) => (current && typeof current === 'object' && Object.hasOwn(current, key) ? (current as Record<string, unknown>)[key] : undefined),
+    value,
+  );
 }
 
 type JsonTest = (parsed: unknown) => boolean;
@@ -127,7 +133,8 @@ export const logsOperations: Operations = {
     mutates: true,
     handler(input: Input, ctx: ServiceContext) {
       const name = requireName(input, 'logGroupName');
-      if (ctx.store.region(ctx.region).logGroups.has(name)) throw new AwsError('ResourceAlreadyExistsException', 'The specified log group already exists');
+      if (ctx.store.region(ctx.region).logGroups.has(name))
+        throw new AwsError('ResourceAlreadyExistsException', 'The specified log group already exists');
       ctx.store.putLogGroup(ctx.region, { logGroupName: name, creationTime: Date.now(), streams: new Map() });
       return {};
     },
@@ -178,11 +185,13 @@ export const logsOperations: Operations = {
       if (!Array.isArray(events) || events.length < 1 || events.length > 10_000) throw invalidParameter('logEvents must hold 1 to 10000 events.');
       const incoming: LogEvent[] = events.map((event) => {
         const { timestamp, message } = (event ?? {}) as Record<string, unknown>;
-        if (typeof timestamp !== 'number' || typeof message !== 'string' || message.length < 1) throw invalidParameter('Each log event needs a timestamp and a non-empty message.');
+        if (typeof timestamp !== 'number' || typeof message !== 'string' || message.length < 1)
+          throw invalidParameter('Each log event needs a timestamp and a non-empty message.');
         return { timestamp, message, ingestionTime: Date.now(), eventId: randomUUID().replace(/-/g, '') };
       });
       for (let i = 1; i < incoming.length; i++) {
-        if (incoming[i]!.timestamp < incoming[i - 1]!.timestamp) throw invalidParameter('Log events in a single PutLogEvents request must be in chronological order.');
+        if (incoming[i]!.timestamp < incoming[i - 1]!.timestamp)
+          throw invalidParameter('Log events in a single PutLogEvents request must be in chronological order.');
       }
       ctx.store.appendLogEvents(ctx.region, g, streamName, incoming);
       return { nextSequenceToken: Buffer.from(String(stream.events.length)).toString('base64url') };
@@ -192,13 +201,18 @@ export const logsOperations: Operations = {
   FilterLogEvents: {
     handler(input: Input, ctx: ServiceContext) {
       const g = group(ctx, requireName(input, 'logGroupName'));
-      const names = Array.isArray(input.logStreamNames) ? (input.logStreamNames as unknown[]).filter((n): n is string => typeof n === 'string') : null;
+      const names = Array.isArray(input.logStreamNames)
+        ? (input.logStreamNames as unknown[]).filter((n): n is string => typeof n === 'string')
+        : null;
       const namePrefix = typeof input.logStreamNamePrefix === 'string' ? input.logStreamNamePrefix : null;
       if (names && namePrefix !== null) throw invalidParameter('You cannot specify both logStreamNames and logStreamNamePrefix.');
       const startTime = typeof input.startTime === 'number' ? input.startTime : -Infinity;
       const endTime = typeof input.endTime === 'number' ? input.endTime : Infinity;
       const pattern = typeof input.filterPattern === 'string' ? input.filterPattern : '';
-      if (pattern.length > 1024) throw invalidParameter("1 validation error detected: Value at 'filterPattern' failed to satisfy constraint: Member must have length less than or equal to 1024");
+      if (pattern.length > 1024)
+        throw invalidParameter(
+          "1 validation error detected: Value at 'filterPattern' failed to satisfy constraint: Member must have length less than or equal to 1024",
+        );
       const matches = compileFilterPattern(pattern);
       const all = [...g.streams]
         .filter(([name]) => (names ? names.includes(name) : namePrefix === null || name.startsWith(namePrefix)))

@@ -30,10 +30,16 @@ function str(input: Input, key: string): string | undefined {
 function requireStr(input: Input, key: string): string {
   const value = str(input, key);
   if (value === undefined) {
-    throw new AwsError('ValidationException', `1 validation error detected: Value null at '${memberPath(key)}' failed to satisfy constraint: Member must not be null`);
+    throw new AwsError(
+      'ValidationException',
+      `1 validation error detected: Value null at '${memberPath(key)}' failed to satisfy constraint: Member must not be null`,
+    );
   }
   if (value === '') {
-    throw new AwsError('ValidationException', `1 validation error detected: Value '' at '${memberPath(key)}' failed to satisfy constraint: Member must have length greater than or equal to 1`);
+    throw new AwsError(
+      'ValidationException',
+      `1 validation error detected: Value '' at '${memberPath(key)}' failed to satisfy constraint: Member must have length greater than or equal to 1`,
+    );
   }
   return value;
 }
@@ -136,7 +142,10 @@ function requestToken(input: Input): string {
 
 /** AWS's answer to a token already used for a version holding another value. */
 function tokenInUse(token: string, secret: SecretRecord): AwsError {
-  return new AwsError('ResourceExistsException', `You can't use ClientRequestToken ${token} because that value is already in use for a version of secret ${secret.arn}.`);
+  return new AwsError(
+    'ResourceExistsException',
+    `You can't use ClientRequestToken ${token} because that value is already in use for a version of secret ${secret.arn}.`,
+  );
 }
 
 /** Attaches `stage` to `version`, taking it from whoever has it; AWSCURRENT leaves AWSPREVIOUS behind. */
@@ -181,7 +190,8 @@ function findVersion(secret: SecretRecord, input: Input): SecretVersion {
     const version = secret.versions.find((v) => v.versionId === versionId);
     if (!version) throw notFound(`Secrets Manager can't find the specified secret value for VersionId: ${versionId}`);
     // Recorded from AWS (LocalStack test_get_secret_value_errors, moto SecretStageVersionMismatchException).
-    if (stage !== undefined && !version.stages.includes(stage)) throw invalidRequest('You provided a VersionStage that is not associated to the provided VersionId.');
+    if (stage !== undefined && !version.stages.includes(stage))
+      throw invalidRequest('You provided a VersionStage that is not associated to the provided VersionId.');
     return version;
   }
   const wanted = stage ?? 'AWSCURRENT';
@@ -241,10 +251,16 @@ function tagsInput(value: unknown): Tag[] {
   return value.map((tag: unknown, index) => {
     const { Key, Value } = (tag !== null && typeof tag === 'object' ? tag : {}) as Record<string, unknown>;
     if (typeof Key !== 'string' || Key.length < 1 || Key.length > 128) {
-      throw new AwsError('ValidationException', `1 validation error detected: Value at 'tags.${index + 1}.member.key' failed to satisfy constraint: Member must have length between 1 and 128`);
+      throw new AwsError(
+        'ValidationException',
+        `1 validation error detected: Value at 'tags.${index + 1}.member.key' failed to satisfy constraint: Member must have length between 1 and 128`,
+      );
     }
     if (Value !== undefined && Value !== null && (typeof Value !== 'string' || Value.length > 256)) {
-      throw new AwsError('ValidationException', `1 validation error detected: Value at 'tags.${index + 1}.member.value' failed to satisfy constraint: Member must have length less than or equal to 256`);
+      throw new AwsError(
+        'ValidationException',
+        `1 validation error detected: Value at 'tags.${index + 1}.member.value' failed to satisfy constraint: Member must have length less than or equal to 256`,
+      );
     }
     return { Key, Value: typeof Value === 'string' ? Value : '' };
   });
@@ -275,7 +291,11 @@ type Filter = { Key: string; Values: string[] };
 function readFilters(value: unknown): Filter[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw new AwsError('SerializationException', 'Invalid type for parameter Filters: expected a list.');
-  if (value.length > 10) throw new AwsError('ValidationException', "1 validation error detected: Value at 'filters' failed to satisfy constraint: Member must have length less than or equal to 10");
+  if (value.length > 10)
+    throw new AwsError(
+      'ValidationException',
+      "1 validation error detected: Value at 'filters' failed to satisfy constraint: Member must have length less than or equal to 10",
+    );
   return value.map((filter: unknown, index) => {
     const { Key, Values } = (filter !== null && typeof filter === 'object' ? filter : {}) as Record<string, unknown>;
     if (Key === undefined || Key === null) throw invalidParameter('Invalid filter key');
@@ -288,7 +308,10 @@ function readFilters(value: unknown): Filter[] {
     }
     if (!Array.isArray(Values) || Values.length === 0) throw invalidParameter(`Invalid filter values for key: ${Key}`);
     if (Values.length > 10) {
-      throw new AwsError('ValidationException', `1 validation error detected: Value at 'filters.${index + 1}.member.values' failed to satisfy constraint: Member must have length less than or equal to 10`);
+      throw new AwsError(
+        'ValidationException',
+        `1 validation error detected: Value at 'filters.${index + 1}.member.values' failed to satisfy constraint: Member must have length less than or equal to 10`,
+      );
     }
     for (const item of Values) {
       if (typeof item !== 'string' || !FILTER_VALUE_PATTERN.test(item)) {
@@ -356,9 +379,18 @@ function matchesFilters(secret: SecretRecord, filters: Filter[]): boolean {
 function maxResults(input: Input, max: number): number | undefined {
   const value = input.MaxResults;
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw new AwsError('SerializationException', 'Invalid type for parameter MaxResults: expected an integer.');
-  if (value < 1) throw new AwsError('ValidationException', `1 validation error detected: Value '${value}' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1`);
-  if (value > max) throw new AwsError('ValidationException', `1 validation error detected: Value '${value}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to ${max}`);
+  if (typeof value !== 'number' || !Number.isInteger(value))
+    throw new AwsError('SerializationException', 'Invalid type for parameter MaxResults: expected an integer.');
+  if (value < 1)
+    throw new AwsError(
+      'ValidationException',
+      `1 validation error detected: Value '${value}' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1`,
+    );
+  if (value > max)
+    throw new AwsError(
+      'ValidationException',
+      `1 validation error detected: Value '${value}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to ${max}`,
+    );
   return value;
 }
 
@@ -368,7 +400,9 @@ function page<T>(items: T[], input: Input, size: number) {
 
 function liveSecrets(ctx: ServiceContext, includeDeleted: boolean, filters: Filter[]): SecretRecord[] {
   purgeExpired(ctx);
-  return [...ctx.store.region(ctx.region).secrets.values()].filter((secret) => (includeDeleted || secret.deletedDate === undefined) && matchesFilters(secret, filters));
+  return [...ctx.store.region(ctx.region).secrets.values()].filter(
+    (secret) => (includeDeleted || secret.deletedDate === undefined) && matchesFilters(secret, filters),
+  );
 }
 
 const byCreation = (a: SecretRecord, b: SecretRecord) => a.createdDate - b.createdDate || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -392,7 +426,10 @@ export const secretsManagerOperations: Operations = {
     handler(input: Input, ctx: ServiceContext) {
       const name = requireStr(input, 'Name');
       if (!NAME_PATTERN.test(name)) {
-        throw new AwsError('ValidationException', 'Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!');
+        throw new AwsError(
+          'ValidationException',
+          'Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!',
+        );
       }
       refuseUnsupported(input, ['AddReplicaRegions', 'ForceOverwriteReplicaSecret']);
       const value = secretValue(input);
@@ -444,14 +481,19 @@ export const secretsManagerOperations: Operations = {
       const ids = input.SecretIdList;
       const filters = readFilters(input.Filters);
       const hasIds = ids !== undefined && ids !== null;
-      if (hasIds === (filters.length > 0)) throw invalidParameter("Either 'SecretIdList' or 'Filters' must be provided, but not both.");
+      if (hasIds === filters.length > 0) throw invalidParameter("Either 'SecretIdList' or 'Filters' must be provided, but not both.");
       const size = maxResults(input, 20);
       // Recorded in moto's batch_get_secret_value: MaxResults pages filter results only.
-      if (size !== undefined && filters.length === 0) throw invalidParameter("'Filters' not specified. 'Filters' must also be specified when 'MaxResults' is provided.");
+      if (size !== undefined && filters.length === 0)
+        throw invalidParameter("'Filters' not specified. 'Filters' must also be specified when 'MaxResults' is provided.");
       if (hasIds) {
-        if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string')) throw new AwsError('SerializationException', 'Invalid type for parameter SecretIdList: expected a list of strings.');
+        if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string'))
+          throw new AwsError('SerializationException', 'Invalid type for parameter SecretIdList: expected a list of strings.');
         if (ids.length < 1 || ids.length > 20) {
-          throw new AwsError('ValidationException', "1 validation error detected: Value at 'secretIdList' failed to satisfy constraint: Member must have length between 1 and 20");
+          throw new AwsError(
+            'ValidationException',
+            "1 validation error detected: Value at 'secretIdList' failed to satisfy constraint: Member must have length between 1 and 20",
+          );
         }
         const SecretValues: unknown[] = [];
         const Errors: unknown[] = [];
@@ -461,9 +503,17 @@ export const secretsManagerOperations: Operations = {
           if (!secret) {
             Errors.push({ SecretId: id, ErrorCode: 'ResourceNotFoundException', Message: "Secrets Manager can't find the specified secret." });
           } else if (secret.deletedDate !== undefined) {
-            Errors.push({ SecretId: id, ErrorCode: 'InvalidRequestException', Message: "You can't perform this operation on the secret because it was marked for deletion." });
+            Errors.push({
+              SecretId: id,
+              ErrorCode: 'InvalidRequestException',
+              Message: "You can't perform this operation on the secret because it was marked for deletion.",
+            });
           } else if (!current) {
-            Errors.push({ SecretId: id, ErrorCode: 'ResourceNotFoundException', Message: "Secrets Manager can't find the specified secret value for staging label: AWSCURRENT" });
+            Errors.push({
+              SecretId: id,
+              ErrorCode: 'ResourceNotFoundException',
+              Message: "Secrets Manager can't find the specified secret value for staging label: AWSCURRENT",
+            });
           } else {
             markAccessed(ctx, secret, current);
             SecretValues.push(valueResponse(secret, current));
@@ -492,7 +542,12 @@ export const secretsManagerOperations: Operations = {
       refuseUnsupported(input, ['RotationToken']);
       const token = requestToken(input);
       const stages = input.VersionStages === undefined || input.VersionStages === null ? ['AWSCURRENT'] : input.VersionStages;
-      if (!Array.isArray(stages) || stages.length < 1 || stages.length > 20 || stages.some((s) => typeof s !== 'string' || s.length < 1 || s.length > 256)) {
+      if (
+        !Array.isArray(stages) ||
+        stages.length < 1 ||
+        stages.length > 20 ||
+        stages.some((s) => typeof s !== 'string' || s.length < 1 || s.length > 256)
+      ) {
         throw invalidParameter('VersionStages must be a list of 1 to 20 staging labels of 1 to 256 characters.');
       }
       const existing = secret.versions.find((v) => v.versionId === token);
@@ -519,7 +574,7 @@ export const secretsManagerOperations: Operations = {
       if (description !== undefined) secret.description = description;
       if (kmsKeyId !== undefined) secret.kmsKeyId = kmsKeyId;
       secret.lastChangedDate = now();
-      const version = token === undefined ? undefined : existing ?? addVersion(secret, token, value, ['AWSCURRENT']);
+      const version = token === undefined ? undefined : (existing ?? addVersion(secret, token, value, ['AWSCURRENT']));
       save(ctx, secret);
       return { ARN: secret.arn, Name: secret.name, ...(version ? { VersionId: version.versionId } : {}) };
     },
@@ -535,14 +590,17 @@ export const secretsManagerOperations: Operations = {
       const holder = secret.versions.find((v) => v.stages.includes(stage));
       const target = moveTo === undefined ? undefined : secret.versions.find((v) => v.versionId === moveTo);
       if (moveTo !== undefined && !target) throw invalidParameter(`Not a valid version: ${moveTo}`);
-      if (removeFrom !== undefined && !secret.versions.some((v) => v.versionId === removeFrom)) throw invalidParameter(`Not a valid version: ${removeFrom}`);
+      if (removeFrom !== undefined && !secret.versions.some((v) => v.versionId === removeFrom))
+        throw invalidParameter(`Not a valid version: ${removeFrom}`);
       if (holder && target && holder !== target && removeFrom === undefined) {
         throw invalidParameter(
           `The parameter RemoveFromVersionId can't be empty. Staging label ${stage} is currently attached to version ${holder.versionId}, so you must explicitly reference that version in RemoveFromVersionId.`,
         );
       }
       if (removeFrom !== undefined && holder?.versionId !== removeFrom) {
-        throw invalidParameter(`When you move staging label ${stage}, if you specify RemoveFromVersionId, it must be set to the version that currently has the staging label ${stage}.`);
+        throw invalidParameter(
+          `When you move staging label ${stage}, if you specify RemoveFromVersionId, it must be set to the version that currently has the staging label ${stage}.`,
+        );
       }
       if (target) {
         moveStage(secret, stage, target);
@@ -569,12 +627,18 @@ export const secretsManagerOperations: Operations = {
       const includeDeleted = input.IncludePlannedDeletion === true;
       const sortOrder = str(input, 'SortOrder') ?? 'asc';
       if (sortOrder !== 'asc' && sortOrder !== 'desc') {
-        throw new AwsError('ValidationException', `1 validation error detected: Value '${sortOrder}' at 'sortOrder' failed to satisfy constraint: Member must satisfy enum value set: [asc, desc]`);
+        throw new AwsError(
+          'ValidationException',
+          `1 validation error detected: Value '${sortOrder}' at 'sortOrder' failed to satisfy constraint: Member must satisfy enum value set: [asc, desc]`,
+        );
       }
       const sortBy = str(input, 'SortBy') ?? 'created-date';
       const order = SORT_KEYS.get(sortBy);
       if (!order) {
-        throw new AwsError('ValidationException', `1 validation error detected: Value '${sortBy}' at 'sortBy' failed to satisfy constraint: Member must satisfy enum value set: [${[...SORT_KEYS.keys()].join(', ')}]`);
+        throw new AwsError(
+          'ValidationException',
+          `1 validation error detected: Value '${sortBy}' at 'sortBy' failed to satisfy constraint: Member must satisfy enum value set: [${[...SORT_KEYS.keys()].join(', ')}]`,
+        );
       }
       const size = maxResults(input, 100) ?? 100;
       const matching = liveSecrets(ctx, includeDeleted, filters).sort((a, b) => (order(a, b) || byCreation(a, b)) * (sortOrder === 'asc' ? 1 : -1));
@@ -664,7 +728,8 @@ export const secretsManagerOperations: Operations = {
     handler(input: Input, ctx: ServiceContext) {
       const secret = secretFor(input, ctx);
       const keys = input.TagKeys;
-      if (!Array.isArray(keys) || keys.some((k) => typeof k !== 'string')) throw new AwsError('SerializationException', 'Invalid type for parameter TagKeys: expected a list of strings.');
+      if (!Array.isArray(keys) || keys.some((k) => typeof k !== 'string'))
+        throw new AwsError('SerializationException', 'Invalid type for parameter TagKeys: expected a list of strings.');
       if (secret.tags === undefined) return {};
       secret.tags = secret.tags.filter((tag) => !keys.includes(tag.Key));
       save(ctx, secret);

@@ -20,11 +20,17 @@ function serversOf(ctx: ServiceContext): ServerRecord[] {
 
 function findServer(ctx: ServiceContext, serverId: unknown): ServerRecord {
   if (serverId === undefined || serverId === null) {
-    throw new AwsError('InvalidRequestException', "1 validation error detected: Value null at 'serverId' failed to satisfy constraint: Member must not be null");
+    throw new AwsError(
+      'InvalidRequestException',
+      "1 validation error detected: Value null at 'serverId' failed to satisfy constraint: Member must not be null",
+    );
   }
   if (typeof serverId !== 'string' || !/^s-([0-9a-f]{17})$/.test(serverId)) {
     const shown = typeof serverId === 'string' ? serverId : JSON.stringify(serverId);
-    throw new AwsError('InvalidRequestException', `1 validation error detected: Value '${shown}' at 'serverId' failed to satisfy constraint: Member must satisfy regular expression pattern: ^s-([0-9a-f]{17})$`);
+    throw new AwsError(
+      'InvalidRequestException',
+      `1 validation error detected: Value '${shown}' at 'serverId' failed to satisfy constraint: Member must satisfy regular expression pattern: ^s-([0-9a-f]{17})$`,
+    );
   }
   const server = serversOf(ctx).find((s) => s.ServerId === serverId);
   if (!server) throw unknownServer(serverId);
@@ -33,11 +39,23 @@ function findServer(ctx: ServiceContext, serverId: unknown): ServerRecord {
 
 function page<T>(items: T[], input: Input, max = 1000): { items: T[]; NextToken?: string } {
   const requested = input.MaxResults;
-  if (requested !== undefined && requested !== null && (typeof requested !== 'number' || !Number.isInteger(requested) || requested < 1 || requested > max)) {
-    throw new AwsError('InvalidRequestException', `1 validation error detected: Value '${typeof requested === 'number' || typeof requested === 'string' ? String(requested) : JSON.stringify(requested)}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and ${max}`);
+  if (
+    requested !== undefined &&
+    requested !== null &&
+    (typeof requested !== 'number' || !Number.isInteger(requested) || requested < 1 || requested > max)
+  ) {
+    throw new AwsError(
+      'InvalidRequestException',
+      `1 validation error detected: Value '${typeof requested === 'number' || typeof requested === 'string' ? String(requested) : JSON.stringify(requested)}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and ${max}`,
+    );
   }
   const token = typeof input.NextToken === 'string' ? input.NextToken : undefined;
-  const { items: slice, nextToken } = pageOf(items, token, typeof requested === 'number' ? requested : max, () => new AwsError('InvalidNextTokenException', 'The NextToken is not valid.'));
+  const { items: slice, nextToken } = pageOf(
+    items,
+    token,
+    typeof requested === 'number' ? requested : max,
+    () => new AwsError('InvalidNextTokenException', 'The NextToken is not valid.'),
+  );
   return nextToken ? { items: slice, NextToken: nextToken } : { items: slice };
 }
 
@@ -112,7 +130,10 @@ export const transferOperations: Operations = {
   ListTagsForResource: {
     handler(input: Input, ctx: ServiceContext) {
       if (typeof input.Arn !== 'string' || input.Arn.length < 20) {
-        throw new AwsError('InvalidRequestException', "1 validation error detected: Value at 'arn' failed to satisfy constraint: Member must have length greater than or equal to 20");
+        throw new AwsError(
+          'InvalidRequestException',
+          "1 validation error detected: Value at 'arn' failed to satisfy constraint: Member must have length greater than or equal to 20",
+        );
       }
       const server = serversOf(ctx).find((s) => s.Arn === input.Arn);
       if (!server) throw new AwsError('ResourceNotFoundException', 'Unknown resource', 400, { Resource: input.Arn, ResourceType: 'Server' });
@@ -128,7 +149,9 @@ export const transferOperations: Operations = {
         throw invalidRequest('TestIdentityProvider is not supported for servers with SERVICE_MANAGED identity provider type.');
       }
       if (typeof input.UserName !== 'string' || input.UserName.length < 3) {
-        throw invalidRequest("1 validation error detected: Value at 'userName' failed to satisfy constraint: Member must have length greater than or equal to 3");
+        throw invalidRequest(
+          "1 validation error detected: Value at 'userName' failed to satisfy constraint: Member must have length greater than or equal to 3",
+        );
       }
       const protocol = typeof input.ServerProtocol === 'string' ? input.ServerProtocol : 'SFTP';
       if (!server.Protocols.includes(protocol)) throw invalidRequest(`The server does not support ${protocol}.`);

@@ -81,7 +81,9 @@ export class SftpSession {
     sftp.on('RMDIR', (reqid, clientPath) => serve('RMDIR', reqid, this.rmdir(reqid, clientPath)));
     sftp.on('REMOVE', (reqid, clientPath) => serve('REMOVE', reqid, this.remove(reqid, clientPath)));
     sftp.on('RENAME', (reqid, from, to) => serve('RENAME', reqid, this.rename(reqid, from, to)));
-    sftp.on('READLINK', (reqid) => serve('READLINK', reqid, Promise.reject(new SftpFailure(STATUS_CODE.OP_UNSUPPORTED, 'Symbolic links are not supported'))));
+    sftp.on('READLINK', (reqid) =>
+      serve('READLINK', reqid, Promise.reject(new SftpFailure(STATUS_CODE.OP_UNSUPPORTED, 'Symbolic links are not supported'))),
+    );
     sftp.on('SYMLINK', (reqid) => serve('SYMLINK', reqid, Promise.reject(denied('Symbolic links are not allowed'))));
     // The client's EOF ends the subsystem: close our side too, or OpenSSH waits for it forever.
     sftp.on('end', () => {
@@ -107,7 +109,12 @@ export class SftpSession {
       await handle.file.close().catch((err: unknown) => (handle.failed ??= err));
       if (!handle.writable) continue;
       if (handle.staged) await unlink(handle.real).catch(() => undefined);
-      this.log({ event: 'sftp-upload-interrupted', path: handle.virtual, bytesWritten: handle.written, kept: handle.staged ? 'nothing' : 'partial file' });
+      this.log({
+        event: 'sftp-upload-interrupted',
+        path: handle.virtual,
+        bytesWritten: handle.written,
+        kept: handle.staged ? 'nothing' : 'partial file',
+      });
     }
   }
 
@@ -260,7 +267,11 @@ export class SftpSession {
     if (whole && parentWritable) {
       const temporary = path.join(parent, `${UPLOAD_PREFIX}${randomBytes(12).toString('hex')}`);
       const mode = existing ? existing.mode & PERMISSION_BITS : requestedMode;
-      const file = await open(temporary, access | fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_NOFOLLOW | (flags & APPEND ? fsConstants.O_APPEND : 0), mode);
+      const file = await open(
+        temporary,
+        access | fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_NOFOLLOW | (flags & APPEND ? fsConstants.O_APPEND : 0),
+        mode,
+      );
       try {
         // Replacing a file keeps its owner and mode, as writing it in place would.
         if (existing) {
@@ -345,7 +356,14 @@ export class SftpSession {
   private async applyAttrs(realPath: string, stats: Stats, attrs: Attributes): Promise<void> {
     const profile = this.session.profile;
     if (typeof attrs.uid === 'number' && attrs.uid !== stats.uid && profile.uid !== 0) throw denied('Only root can give files away');
-    if (typeof attrs.gid === 'number' && attrs.gid !== stats.gid && profile.uid !== 0 && attrs.gid !== profile.gid && !profile.groups.includes(attrs.gid)) throw denied();
+    if (
+      typeof attrs.gid === 'number' &&
+      attrs.gid !== stats.gid &&
+      profile.uid !== 0 &&
+      attrs.gid !== profile.gid &&
+      !profile.groups.includes(attrs.gid)
+    )
+      throw denied();
     const owner = profile.uid === 0 || stats.uid === profile.uid;
     if ((typeof attrs.mode === 'number' || typeof attrs.mtime === 'number') && !owner) throw denied('Only the owner can change this');
     // setuid, setgid and sticky are never set: a user's file must not run as its owner on the host.
@@ -382,10 +400,23 @@ export class SftpSession {
         if (handle.staged) await this.publish(handle.real, handle.staged);
       } catch (err) {
         if (handle.staged) await unlink(handle.real).catch(() => undefined);
-        if (handle.writable) this.log({ event: 'sftp-upload-interrupted', path: handle.virtual, bytesWritten: handle.written, kept: handle.staged ? 'nothing' : 'partial file' });
+        if (handle.writable)
+          this.log({
+            event: 'sftp-upload-interrupted',
+            path: handle.virtual,
+            bytesWritten: handle.written,
+            kept: handle.staged ? 'nothing' : 'partial file',
+          });
         throw err;
       }
-      this.log({ event: 'sftp-op', op: handle.writable ? 'PUT' : 'GET', path: handle.virtual, result: 'ok', bytesRead: handle.read, bytesWritten: handle.written });
+      this.log({
+        event: 'sftp-op',
+        op: handle.writable ? 'PUT' : 'GET',
+        path: handle.virtual,
+        result: 'ok',
+        bytesRead: handle.read,
+        bytesWritten: handle.written,
+      });
     }
     this.sftp.status(reqid, STATUS_CODE.OK);
   }

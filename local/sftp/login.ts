@@ -50,7 +50,13 @@ export class LoginFlow {
 
   private async ask(username: string, password?: string): Promise<Record<string, unknown>> {
     try {
-      return await this.options.authenticate({ username, ...(password === undefined ? {} : { password }), protocol: 'SFTP', serverId: this.options.serverId, sourceIp: this.options.sourceIp });
+      return await this.options.authenticate({
+        username,
+        ...(password === undefined ? {} : { password }),
+        protocol: 'SFTP',
+        serverId: this.options.serverId,
+        sourceIp: this.options.sourceIp,
+      });
     } catch {
       return {};
     }
@@ -110,16 +116,29 @@ export class LoginFlow {
 
   private async decide(ctx: AuthContext): Promise<void> {
     const { authenticationMethods: methods, efsRoot, sourceIp, log, penalties } = this.options;
-    const remaining: AuthenticationType[] = methods === 'PUBLIC_KEY_AND_PASSWORD' && this.keyVerifiedFor === ctx.username ? ['password'] : this.allowed;
+    const remaining: AuthenticationType[] =
+      methods === 'PUBLIC_KEY_AND_PASSWORD' && this.keyVerifiedFor === ctx.username ? ['password'] : this.allowed;
     // Clients open with `none` to learn the methods; sshd does not count it as an attempt.
     if (ctx.method === 'none') return ctx.reject(remaining);
     if (this.failures >= this.options.limits.maxAuthTries) return this.options.disconnect();
     const wait = penalties.backOff(ctx.username, sourceIp);
     if (wait > 0) {
-      log({ event: 'sftp-auth', method: ctx.method, username: shown(ctx.username), sourceIp, decision: 'deny', reason: 'back-off', retryAfterSeconds: Math.ceil(wait / 1000) });
+      log({
+        event: 'sftp-auth',
+        method: ctx.method,
+        username: shown(ctx.username),
+        sourceIp,
+        decision: 'deny',
+        reason: 'back-off',
+        retryAfterSeconds: Math.ceil(wait / 1000),
+      });
       return this.fail(ctx, remaining, false);
     }
-    if (ctx.method === 'password' && remaining.includes('password') && (methods !== 'PUBLIC_KEY_AND_PASSWORD' || this.keyVerifiedFor === ctx.username)) {
+    if (
+      ctx.method === 'password' &&
+      remaining.includes('password') &&
+      (methods !== 'PUBLIC_KEY_AND_PASSWORD' || this.keyVerifiedFor === ctx.username)
+    ) {
       const answer = await this.ask(ctx.username, ctx.password);
       const next = ctx.password !== '' ? sessionFrom(ctx.username, answer, efsRoot) : null;
       log({ event: 'sftp-auth', method: 'password', username: shown(ctx.username), sourceIp, decision: next ? 'allow' : 'deny' });
@@ -145,7 +164,14 @@ export class LoginFlow {
         log({ event: 'sftp-auth', method: 'publickey', username: shown(ctx.username), sourceIp, decision: 'deny', reason: 'bad-signature' });
         return this.fail(ctx, remaining, true);
       }
-      log({ event: 'sftp-auth', method: 'publickey', username: shown(ctx.username), sourceIp, decision: 'allow', key: createHash('sha256').update(ctx.key.data).digest('base64').replace(/=+$/, '') });
+      log({
+        event: 'sftp-auth',
+        method: 'publickey',
+        username: shown(ctx.username),
+        sourceIp,
+        decision: 'allow',
+        key: createHash('sha256').update(ctx.key.data).digest('base64').replace(/=+$/, ''),
+      });
       if (methods === 'PUBLIC_KEY_AND_PASSWORD') {
         this.keyVerifiedFor = ctx.username;
         return ctx.reject(['password'], true);

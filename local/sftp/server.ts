@@ -104,7 +104,11 @@ export async function startSftpServer(options: SftpServerOptions): Promise<{ por
           channel.once('close', () => (sessions -= 1));
           channel.on('sftp', (acceptSftp) => {
             const sftp = acceptSftp();
-            new SftpSession(sftp, current, (line) => log({ ...line, username: current.username }), { canChown, maxOpenHandles: limits.maxOpenHandles, userHandles });
+            new SftpSession(sftp, current, (line) => log({ ...line, username: current.username }), {
+              canChown,
+              maxOpenHandles: limits.maxOpenHandles,
+              userHandles,
+            });
           });
           channel.on('shell', (_accept, reject) => reject?.());
           channel.on('exec', (_accept, reject) => reject?.());
@@ -117,7 +121,9 @@ export async function startSftpServer(options: SftpServerOptions): Promise<{ por
         clients.delete(client);
         settle(connection);
       });
-      client.on('close', () => log({ event: 'sftp-disconnect', sourceIp, username: login.session?.username ?? null, seconds: Math.round((Date.now() - started) / 1000) }));
+      client.on('close', () =>
+        log({ event: 'sftp-disconnect', sourceIp, username: login.session?.username ?? null, seconds: Math.round((Date.now() - started) / 1000) }),
+      );
     },
   );
 
@@ -147,7 +153,9 @@ export async function startSftpServer(options: SftpServerOptions): Promise<{ por
   });
   // Left by a crash of the stack mid-upload; an hour without a write is no upload in progress.
   void sweepStaleUploads(options.efsRoot, 60 * 60 * 1000).then(
-    ({ removed }) => removed.length > 0 && log({ event: 'sftp-stale-uploads-removed', count: removed.length, paths: removed.map((file) => path.relative(options.efsRoot, file)) }),
+    ({ removed }) =>
+      removed.length > 0 &&
+      log({ event: 'sftp-stale-uploads-removed', count: removed.length, paths: removed.map((file) => path.relative(options.efsRoot, file)) }),
     (err: unknown) => log({ event: 'sftp-stale-uploads-removed', result: 'error', error: err instanceof Error ? err.name : 'UnknownError' }),
   );
   const address = listener.address();

@@ -46,7 +46,10 @@ export function sessionFrom(username: string, answer: Record<string, unknown>, e
     if (!Array.isArray(mappings) || mappings.length === 0) return null;
     const clean = mappings.map((m: unknown) => {
       const mapping: MappingAnswer = isRecord(m) ? m : {};
-      return { entry: typeof mapping.Entry === 'string' ? mapping.Entry : '', target: substitute(typeof mapping.Target === 'string' ? mapping.Target : '') };
+      return {
+        entry: typeof mapping.Entry === 'string' ? mapping.Entry : '',
+        target: substitute(typeof mapping.Target === 'string' ? mapping.Target : ''),
+      };
     });
     if (clean.some((m) => !isSafeAbsolutePath(m.entry) || !isSafeAbsolutePath(m.target) || !EFS_TARGET.test(m.target))) return null;
     return { username, profile, fs: new VirtualFs(efsRoot, { type: 'LOGICAL', mappings: clean }) };

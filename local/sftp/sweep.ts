@@ -22,7 +22,15 @@ export async function sweepStaleUploads(root: string, olderThanMs: number, now =
       if (entry.isDirectory()) folders.push(full);
       else if (entry.isFile() && entry.name.startsWith(UPLOAD_PREFIX)) {
         const stats = await lstat(full).catch(() => null);
-        if (stats && now - stats.mtimeMs > olderThanMs && (await unlink(full).then(() => true, () => false))) removed.push(full);
+        if (
+          stats &&
+          now - stats.mtimeMs > olderThanMs &&
+          (await unlink(full).then(
+            () => true,
+            () => false,
+          ))
+        )
+          removed.push(full);
       }
     }
   }

@@ -37,7 +37,8 @@ export class VirtualFs {
 
   /** The real folders a login lands in: every mapping's target, or the PATH home. */
   homeFolders(): string[] {
-    if (this.mappings.length === 1 && this.mappings[0]!.target === '/' && this.mappings[0]!.entry === '/') return [path.join(this.efsRoot, this.home)];
+    if (this.mappings.length === 1 && this.mappings[0]!.target === '/' && this.mappings[0]!.entry === '/')
+      return [path.join(this.efsRoot, this.home)];
     return this.mappings.map((m) => path.join(this.efsRoot, m.target));
   }
 

@@ -15,7 +15,13 @@ const sm = new SecretsManagerClient({
 test('the help desk finds a disable with its reason and old → new by part of the names', async ({ helpdeskPage: page }) => {
   const username = `Audit-Target-${Date.now().toString(36)}`;
   const carol = await sm.send(new GetSecretValueCommand({ SecretId: `aws/transfer/${LAMBDA_SERVER}/carol` }));
-  await sm.send(new CreateSecretCommand({ Name: `aws/transfer/${LAMBDA_SERVER}/${username}`, SecretString: carol.SecretString, ClientRequestToken: randomUUID() }));
+  await sm.send(
+    new CreateSecretCommand({
+      Name: `aws/transfer/${LAMBDA_SERVER}/${username}`,
+      SecretString: carol.SecretString,
+      ClientRequestToken: randomUUID(),
+    }),
+  );
 
   const user = new UserPage(page);
   await user.open(username);

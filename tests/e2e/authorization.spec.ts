@@ -24,7 +24,12 @@ test('a helpdesk session posting an admin action directly is refused and nothing
   const body = request.postDataBuffer()!.toString('utf8').replace('wrong-confirmation-text', 'carol');
   const headers = request.headers();
   const response = await helpdeskPage.request.post(request.url(), {
-    headers: { 'next-action': headers['next-action']!, 'content-type': headers['content-type']!, accept: 'text/x-component', 'next-router-state-tree': headers['next-router-state-tree'] ?? '' },
+    headers: {
+      'next-action': headers['next-action']!,
+      'content-type': headers['content-type']!,
+      accept: 'text/x-component',
+      'next-router-state-tree': headers['next-router-state-tree'] ?? '',
+    },
     data: body,
   });
   expect(response.status()).toBe(200);

@@ -4,7 +4,8 @@ import { expect, LAMBDA_SERVER, test } from './fixtures';
 const ROLE = 'arn:aws:iam::000000000000:role/transfer-efs-user';
 const FS = 'fs-0123456789abcdef0';
 const IMPORT_URL = `/servers/${LAMBDA_SERVER}/import`;
-const HEADER = 'username,sign_in_methods,password,protocol_passwords,public_keys,role,uid,gid,secondary_gids,home_type,home,allowed_networks,expires_at,disabled,policy';
+const HEADER =
+  'username,sign_in_methods,password,protocol_passwords,public_keys,role,uid,gid,secondary_gids,home_type,home,allowed_networks,expires_at,disabled,policy';
 
 test('a CSV with good and bad rows: the dry run lists the bad ones, and users are written only after confirm', async ({ adminPage: page }) => {
   const csv = [
@@ -32,7 +33,7 @@ test('a CSV with good and bad rows: the dry run lists the bad ones, and users ar
   await expect(page.getByRole('status').filter({ hasText: '3 of 3 rows done' })).toContainText('2 created');
   const downloading = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Download the passwords (once)' }).click();
-  const passwords = readFileSync((await (await downloading).path()), 'utf8');
+  const passwords = readFileSync(await (await downloading).path(), 'utf8');
   expect(passwords).toMatch(/^username,which,password,connect\n/);
   expect(passwords).toContain('e2e-bulk-ann,password,');
   expect(passwords).not.toContain('e2e-bulk-bad');
@@ -51,7 +52,7 @@ test('export downloads every user without a password or hash', async ({ adminPag
   await page.goto(`/servers/${LAMBDA_SERVER}/export`);
   const downloading = page.waitForEvent('download');
   await page.getByRole('link', { name: 'Download CSV' }).click();
-  const body = readFileSync((await (await downloading).path()), 'utf8');
+  const body = readFileSync(await (await downloading).path(), 'utf8');
   expect(body.split('\n')[0]).toBe(HEADER);
   expect(body).toContain('alice,password,generate');
   expect(body).not.toMatch(/argon2|Demo-Alice-2026/);

@@ -46,7 +46,10 @@ test('saving without a change leaves every shape byte for byte as stored, with n
   }
 });
 
-test('alice keeps her PATH home when another field is saved, and the form says which home she has', async ({ adminPage: page, adminUserPage: user }) => {
+test('alice keeps her PATH home when another field is saved, and the form says which home she has', async ({
+  adminPage: page,
+  adminUserPage: user,
+}) => {
   await user.open('alice');
   await expect(page.getByTestId('home-type')).toContainText('PATH');
   await expect(page.getByRole('radio', { name: /One folder at its full path/ })).toBeChecked();
@@ -124,10 +127,14 @@ test('a folder with .. is refused on the Folder field and nothing is created', a
   await page.getByRole('button', { name: 'Create user' }).click();
   await expect(page.getByLabel('Folder', { exact: true })).toHaveAttribute('aria-invalid', 'true');
   await expect(page.getByLabel('Folder', { exact: true })).toHaveAccessibleDescription(/\.\./);
-  await expect(sm.send(new GetSecretValueCommand({ SecretId: `aws/transfer/${LAMBDA_SERVER}/escaper` }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+  await expect(sm.send(new GetSecretValueCommand({ SecretId: `aws/transfer/${LAMBDA_SERVER}/escaper` }))).rejects.toMatchObject({
+    name: 'ResourceNotFoundException',
+  });
 });
 
-test('an expired session during a submit says so in the form and keeps what was typed; signing in again lets the same submit through', async ({ adminPage: page }) => {
+test('an expired session during a submit says so in the form and keeps what was typed; signing in again lets the same submit through', async ({
+  adminPage: page,
+}) => {
   await page.goto(`${USERS_URL}/new`);
   await page.getByLabel('User name').fill('henry');
   await page.getByLabel('Secondary GIDs').fill('3000');

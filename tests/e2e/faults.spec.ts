@@ -85,7 +85,16 @@ test('every create shows the password it stored, or stores nothing, and a retry 
     for (let attempt = 0; attempt < 4 && !created; attempt++) {
       await openUntil(page, `${USERS_URL}/new`, async () => {
         await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
-        return (await page.getByLabel('UID').inputValue().catch(() => '')) !== '' && (await page.getByLabel('File system').inputValue().catch(() => '')) !== '';
+        return (
+          (await page
+            .getByLabel('UID')
+            .inputValue()
+            .catch(() => '')) !== '' &&
+          (await page
+            .getByLabel('File system')
+            .inputValue()
+            .catch(() => '')) !== ''
+        );
       });
       await page.getByLabel('User name').fill(username);
       await page.getByRole('button', { name: 'Create user' }).click();

@@ -24,7 +24,10 @@ test('the help desk disables and enables a user', async ({ helpdeskPage: page, h
   expect(await user.testLogin(DEMO_PASSWORDS.carol)).toContain('Allowed.');
 });
 
-test('a test login from a given source IP is answered, and the tested password never shows in the page', async ({ helpdeskPage: page, helpdeskUserPage: user }) => {
+test('a test login from a given source IP is answered, and the tested password never shows in the page', async ({
+  helpdeskPage: page,
+  helpdeskUserPage: user,
+}) => {
   await user.open('carol');
   expect(await user.testLogin(DEMO_PASSWORDS.carol, '203.0.113.7')).toContain('Allowed.');
   expect(await page.content()).not.toContain(DEMO_PASSWORDS.carol);

@@ -18,7 +18,21 @@ function sftpLogin(user: string, password: string): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(
       'sshpass',
-      ['-e', 'sftp', '-oBatchMode=no', '-oPubkeyAuthentication=no', '-oPreferredAuthentications=password', '-oNumberOfPasswordPrompts=1', '-oStrictHostKeyChecking=no', '-oUserKnownHostsFile=/dev/null', '-P', String(SFTP_PORT), '-b', batch, `${user}@127.0.0.1`],
+      [
+        '-e',
+        'sftp',
+        '-oBatchMode=no',
+        '-oPubkeyAuthentication=no',
+        '-oPreferredAuthentications=password',
+        '-oNumberOfPasswordPrompts=1',
+        '-oStrictHostKeyChecking=no',
+        '-oUserKnownHostsFile=/dev/null',
+        '-P',
+        String(SFTP_PORT),
+        '-b',
+        batch,
+        `${user}@127.0.0.1`,
+      ],
       { env: { ...process.env, SSHPASS: password }, stdio: 'ignore' },
     );
     child.on('close', (code) => {
@@ -37,7 +51,12 @@ test('a disabled user: the history and the test login say who disabled them and 
 
   const history = page.getByRole('region', { name: 'Login history' });
   // The panel refreshes itself: no reload.
-  await expect(history.getByRole('row').filter({ hasText: /Disabled by \S+ on \d{4}-\d\d-\d\d \d\d:\d\d UTC/ }).first()).toBeVisible({ timeout: 25_000 });
+  await expect(
+    history
+      .getByRole('row')
+      .filter({ hasText: /Disabled by \S+ on \d{4}-\d\d-\d\d \d\d:\d\d UTC/ })
+      .first(),
+  ).toBeVisible({ timeout: 25_000 });
   await expect(history.getByRole('row').filter({ hasText: 'Disabled by' }).first()).toContainText('127.0.0.1');
   expect(await user.testLogin(DEMO_PASSWORDS.carol)).toMatch(/Denied\. Disabled by \S+ on \d{4}-\d\d-\d\d/);
   await expect(page.getByRole('region', { name: 'Access' })).toContainText(/Disabled by \S+ on/);
@@ -48,11 +67,21 @@ test('a disabled user: the history and the test login say who disabled them and 
 });
 
 test('a source outside the allow-list: the history names the address and the list', async ({ helpdeskPage: page }) => {
-  const sm = new SecretsManagerClient({ endpoint: `http://127.0.0.1:${AWS_PORT}`, region: 'us-east-1', credentials: { accessKeyId: 'e2e', secretAccessKey: 'e2e' } });
+  const sm = new SecretsManagerClient({
+    endpoint: `http://127.0.0.1:${AWS_PORT}`,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'e2e', secretAccessKey: 'e2e' },
+  });
   await sm.send(
     new CreateSecretCommand({
       Name: `aws/transfer/${LAMBDA_SERVER}/iris`,
-      SecretString: JSON.stringify({ Password: 'Iris-Pass-2026', Role: 'arn:aws:iam::000000000000:role/transfer-efs-user', PosixProfile: { Uid: 2301, Gid: 2301 }, HomeDirectory: '/fs-0123456789abcdef0/home/iris', AcceptedIpNetwork: '10.0.0.0/8' }),
+      SecretString: JSON.stringify({
+        Password: 'Iris-Pass-2026',
+        Role: 'arn:aws:iam::000000000000:role/transfer-efs-user',
+        PosixProfile: { Uid: 2301, Gid: 2301 },
+        HomeDirectory: '/fs-0123456789abcdef0/home/iris',
+        AcceptedIpNetwork: '10.0.0.0/8',
+      }),
     }),
   );
   expect(await sftpLogin('iris', 'Iris-Pass-2026')).not.toBe(0);
@@ -69,7 +98,10 @@ test('a source outside the allow-list: the history names the address and the lis
 
 test('the connection instructions hold the endpoint’s host, port and host-key fingerprint', async ({ helpdeskPage: page }) => {
   // The fingerprint as an SSH client sees it, independently of the console.
-  const scanned = execFileSync('ssh-keyscan', ['-t', 'ed25519', '-p', String(SFTP_PORT), '127.0.0.1'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const scanned = execFileSync('ssh-keyscan', ['-t', 'ed25519', '-p', String(SFTP_PORT), '127.0.0.1'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   const fingerprint = execFileSync('ssh-keygen', ['-l', '-f', '-'], { input: scanned, encoding: 'utf8' }).split(/\s+/)[1]!;
   expect(fingerprint).toMatch(/^SHA256:/);
 

@@ -20,7 +20,14 @@ test('pages, /api/auth/* and static files carry the security headers', async ({ 
   expectHeaders((await request.get(script!)).headers(), { csp: false });
 });
 
-for (const callbackUrl of ['%2F%5Cevil.example%2F', '/%5C/evil.example/', '/%09/evil.example/', '//evil.example/', 'https://evil.example/', 'javascript:alert(1)']) {
+for (const callbackUrl of [
+  '%2F%5Cevil.example%2F',
+  '/%5C/evil.example/',
+  '/%09/evil.example/',
+  '//evil.example/',
+  'https://evil.example/',
+  'javascript:alert(1)',
+]) {
   test(`sign-in with callbackUrl=${callbackUrl} stays on the console`, async ({ page, baseURL }) => {
     await page.goto(`/signin?callbackUrl=${callbackUrl}`);
     await page.getByLabel('User name').fill(process.env.E2E_HELPDESK_USER!);

@@ -51,7 +51,12 @@ test('a server action replayed with a cookie captured before sign-out answers in
   await replay.addCookies(cookies);
   const headers = request.headers();
   const response = await replay.request.post(request.url(), {
-    headers: { 'next-action': headers['next-action']!, 'content-type': headers['content-type']!, accept: 'text/x-component', 'next-router-state-tree': headers['next-router-state-tree'] ?? '' },
+    headers: {
+      'next-action': headers['next-action']!,
+      'content-type': headers['content-type']!,
+      accept: 'text/x-component',
+      'next-router-state-tree': headers['next-router-state-tree'] ?? '',
+    },
     data: request.postDataBuffer()!.toString('utf8').replace('wrong-confirmation-text', 'carol'),
     maxRedirects: 0,
   });

@@ -14,13 +14,30 @@ function sftp(user: string, password: string, commands: string[]): { code: numbe
   writeFileSync(batch, `${commands.join('\n')}\n`);
   const result = spawnSync(
     'sshpass',
-    ['-e', 'sftp', '-oBatchMode=no', '-oPubkeyAuthentication=no', '-oPreferredAuthentications=password', '-oNumberOfPasswordPrompts=1', '-oStrictHostKeyChecking=no', '-oUserKnownHostsFile=/dev/null', '-P', String(SFTP_PORT), '-b', batch, `${user}@127.0.0.1`],
+    [
+      '-e',
+      'sftp',
+      '-oBatchMode=no',
+      '-oPubkeyAuthentication=no',
+      '-oPreferredAuthentications=password',
+      '-oNumberOfPasswordPrompts=1',
+      '-oStrictHostKeyChecking=no',
+      '-oUserKnownHostsFile=/dev/null',
+      '-P',
+      String(SFTP_PORT),
+      '-b',
+      batch,
+      `${user}@127.0.0.1`,
+    ],
     { env: { ...process.env, SSHPASS: password }, encoding: 'utf8', timeout: 30_000 },
   );
   return { code: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
 }
 
-test('a user created in the browser uploads and downloads with sftp; a help-desk reset swaps the password', async ({ adminPage, helpdeskUserPage: user }) => {
+test('a user created in the browser uploads and downloads with sftp; a help-desk reset swaps the password', async ({
+  adminPage,
+  helpdeskUserPage: user,
+}) => {
   await adminPage.goto(`${USERS_URL}/new`);
   await adminPage.getByLabel('User name').fill('erin');
   await adminPage.getByLabel('Folder', { exact: true }).fill('/partners/erin');
@@ -30,7 +47,12 @@ test('a user created in the browser uploads and downloads with sftp; a help-desk
 
   const work = mkdtempSync(path.join(tmpdir(), 'e2e-files-'));
   writeFileSync(path.join(work, 'invoice.txt'), 'invoice 42\n');
-  const session = sftp('erin', password, ['pwd', `put ${path.join(work, 'invoice.txt')} invoice.txt`, 'ls -l', `get invoice.txt ${path.join(work, 'back.txt')}`]);
+  const session = sftp('erin', password, [
+    'pwd',
+    `put ${path.join(work, 'invoice.txt')} invoice.txt`,
+    'ls -l',
+    `get invoice.txt ${path.join(work, 'back.txt')}`,
+  ]);
   expect(session.code, session.output).toBe(0);
   expect(session.output).toContain('Remote working directory: /');
   expect(readFileSync(path.join(work, 'back.txt'), 'utf8')).toBe('invoice 42\n');

@@ -37,7 +37,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Signs in as next-auth would (the jwt callback with the user) and returns the cookie value. */
 async function signIn(username: string, role: 'admin' | 'helpdesk'): Promise<{ cookie: string; token: Record<string, unknown> }> {
-  const token = await authOptions.callbacks!.jwt!({ token: {}, user: { id: username, name: username, username, role }, account: { provider: 'credentials', type: 'credentials', providerAccountId: username } } as never);
+  const token = await authOptions.callbacks!.jwt!({
+    token: {},
+    user: { id: username, name: username, username, role },
+    account: { provider: 'credentials', type: 'credentials', providerAccountId: username },
+  } as never);
   const cookie = await encode({ token, secret: process.env.NEXTAUTH_SECRET! });
   return { cookie, token };
 }
@@ -46,7 +50,9 @@ function present(cookie: string) {
   jar.cookies = { [COOKIE]: cookie };
 }
 
-const adminAction = authedAction('admin', z.object({ username: z.string() }), (input) => Promise.resolve({ status: 'success', message: `did ${input.username}` }));
+const adminAction = authedAction('admin', z.object({ username: z.string() }), (input) =>
+  Promise.resolve({ status: 'success', message: `did ${input.username}` }),
+);
 const form = () => {
   const data = new FormData();
   data.set('username', 'alice');
@@ -79,7 +85,11 @@ async function expectRefused(cookie: string) {
   present(cookie);
   expect(await getActor()).toBeNull();
   expect(await pageRedirect()).toContain('/signin');
-  expect(await adminAction({ status: 'idle' }, form())).toMatchObject({ status: 'error', code: 'session-ended', message: 'Your session has ended. Sign in again.' });
+  expect(await adminAction({ status: 'idle' }, form())).toMatchObject({
+    status: 'error',
+    code: 'session-ended',
+    message: 'Your session has ended. Sign in again.',
+  });
   const answer = await sessionEndpoint(cookie);
   expect(answer.body).toBeNull();
   // The cookie is cleared, not renewed.
@@ -158,7 +168,10 @@ describe('console sessions', () => {
   });
 
   it('refuses a forged cookie whose session was never recorded', async () => {
-    const cookie = await encode({ token: { username: 'ann', role: 'admin', sid: 'A'.repeat(43), signedInAt: now, provider: 'credentials' }, secret: process.env.NEXTAUTH_SECRET! });
+    const cookie = await encode({
+      token: { username: 'ann', role: 'admin', sid: 'A'.repeat(43), signedInAt: now, provider: 'credentials' },
+      secret: process.env.NEXTAUTH_SECRET!,
+    });
     await expectRefused(cookie);
   });
 

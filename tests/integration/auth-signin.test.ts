@@ -22,7 +22,9 @@ clock.now = () => now;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const PASSWORD = 'Ann-password-2026!';
-const provider = authOptions.providers[0] as unknown as { options: { authorize: (credentials: Record<string, string>, req: unknown) => Promise<unknown> } };
+const provider = authOptions.providers[0] as unknown as {
+  options: { authorize: (credentials: Record<string, string>, req: unknown) => Promise<unknown> };
+};
 const attempt = (username: string, password: string, source = '198.51.100.7') =>
   provider.options.authorize({ username, password }, { headers: { 'x-forwarded-for': source } });
 
@@ -74,9 +76,12 @@ describe('console sign-in throttling', () => {
 
 describe("next-auth's redirect callback", () => {
   const redirect = (url: string) => authOptions.callbacks!.redirect!({ url, baseUrl: 'http://127.0.0.1:3000' });
-  it.each(['/\\evil.example/', '/\\/evil.example', '/\t/evil.example', '//evil.example', 'https://evil.example', 'javascript:alert(1)'])('%j lands on /servers', async (url) => {
-    expect(await redirect(url)).toBe('http://127.0.0.1:3000/servers');
-  });
+  it.each(['/\\evil.example/', '/\\/evil.example', '/\t/evil.example', '//evil.example', 'https://evil.example', 'javascript:alert(1)'])(
+    '%j lands on /servers',
+    async (url) => {
+      expect(await redirect(url)).toBe('http://127.0.0.1:3000/servers');
+    },
+  );
   it('keeps a console path', async () => {
     expect(await redirect('/audit?page=2')).toBe('http://127.0.0.1:3000/audit?page=2');
   });

@@ -3,7 +3,13 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, paginateListSecrets, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  CreateSecretCommand,
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  paginateListSecrets,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import type { InitializeMiddleware, MetadataBearer, MiddlewareStack } from '@smithy/types';
 import { parse } from 'csv-parse/sync';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -38,11 +44,25 @@ beforeAll(async () => {
   const seeded = stack.store.state.servers[0]!;
   stack.store.state.servers.push(
     { ...seeded, ServerId: OTHER, Arn: seeded.Arn.replace(SERVER, OTHER), Tags: [] },
-    { ...seeded, ServerId: SAMPLE, Arn: seeded.Arn.replace(SERVER, SAMPLE), Tags: [], IdentityProviderDetails: { ...seeded.IdentityProviderDetails, Function: 'arn:aws:lambda:us-east-1:000000000000:function:aws-sample-secrets-idp' } },
+    {
+      ...seeded,
+      ServerId: SAMPLE,
+      Arn: seeded.Arn.replace(SERVER, SAMPLE),
+      Tags: [],
+      IdentityProviderDetails: {
+        ...seeded.IdentityProviderDetails,
+        Function: 'arn:aws:lambda:us-east-1:000000000000:function:aws-sample-secrets-idp',
+      },
+    },
   );
-  const clients = configureAwsClients({ endpoint: stack.endpoint, region: 'us-east-1', credentials: { accessKeyId: 't', secretAccessKey: 't' }, maxAttempts: 1 });
+  const clients = configureAwsClients({
+    endpoint: stack.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 't', secretAccessKey: 't' },
+    maxAttempts: 1,
+  });
   const fault: InitializeMiddleware<object, MetadataBearer> = (next, context) => async (args) => {
-    const kind = context.commandName === 'CreateSecretCommand' ? createSecretFault?.(args.input) ?? null : null;
+    const kind = context.commandName === 'CreateSecretCommand' ? (createSecretFault?.(args.input) ?? null) : null;
     if (kind === 'fail') throw Object.assign(new Error('simulated interruption'), { name: 'ConsoleStopped' });
     const result = await next(args);
     if (kind === 'lose-answer') throw Object.assign(new Error('answer lost'), { name: 'InternalServiceError' });
@@ -70,16 +90,42 @@ async function namesOn(serverId: string): Promise<string[]> {
 }
 
 const header = CSV_COLUMNS.join(',');
-const line = (cells: Partial<Record<(typeof CSV_COLUMNS)[number], string>>) => CSV_COLUMNS.map((c) => `"${(cells[c] ?? '').replace(/"/g, '""')}"`).join(',');
+const line = (cells: Partial<Record<(typeof CSV_COLUMNS)[number], string>>) =>
+  CSV_COLUMNS.map((c) => `"${(cells[c] ?? '').replace(/"/g, '""')}"`).join(',');
 
 describe('CSV import: dry run, then apply only after confirm', () => {
   const csv = [
     header,
-    line({ username: 'imp-ann', password: 'generate', role: ROLE, uid: '4001', gid: '4001', home: `/${FS}/home/imp-ann`, allowed_networks: '203.0.113.0/24' }),
-    line({ username: 'imp-bob', sign_in_methods: 'keys', password: 'none', public_keys: ED25519.line, role: ROLE, uid: '4002', gid: '4002', home: `/inbox=/${FS}/home/imp-bob;/shared=/${FS}/shared` }),
+    line({
+      username: 'imp-ann',
+      password: 'generate',
+      role: ROLE,
+      uid: '4001',
+      gid: '4001',
+      home: `/${FS}/home/imp-ann`,
+      allowed_networks: '203.0.113.0/24',
+    }),
+    line({
+      username: 'imp-bob',
+      sign_in_methods: 'keys',
+      password: 'none',
+      public_keys: ED25519.line,
+      role: ROLE,
+      uid: '4002',
+      gid: '4002',
+      home: `/inbox=/${FS}/home/imp-bob;/shared=/${FS}/shared`,
+    }),
     line({ username: '-bad', password: 'generate', role: ROLE, uid: '4003', gid: '4003', home: `/${FS}/home/x` }),
     line({ username: 'imp-dan', password: 'hunter2', role: 'not-an-arn', uid: 'abc', gid: '4004', home: `/${FS}/home/../etc` }),
-    line({ username: 'imp-eve', password: 'generate', role: ROLE, uid: '0', gid: '0', home: `/${FS}/home/imp-eve`, expires_at: '2020-01-01T00:00:00Z' }),
+    line({
+      username: 'imp-eve',
+      password: 'generate',
+      role: ROLE,
+      uid: '0',
+      gid: '0',
+      home: `/${FS}/home/imp-eve`,
+      expires_at: '2020-01-01T00:00:00Z',
+    }),
     line({ username: 'Alice', password: 'generate', role: ROLE, uid: '2001', gid: '2001', home: `/${FS}/home/alice2` }),
   ].join('\n');
 
@@ -94,7 +140,9 @@ describe('CSV import: dry run, then apply only after confirm', () => {
     const eve = dryRun.rows.find((r) => r.username === 'imp-eve')!;
     expect(eve.warnings.join(' ')).toMatch(/UID 0/);
     expect(eve.warnings.join(' ')).toMatch(/expiry is in the past/);
-    expect(dryRun.rows.find((r) => r.username === 'Alice')!.warnings.join(' ')).toMatch(/alice already exists; Alice differs only in case[\s\S]*UID 2001 is also used by alice/);
+    expect(dryRun.rows.find((r) => r.username === 'Alice')!.warnings.join(' ')).toMatch(
+      /alice already exists; Alice differs only in case[\s\S]*UID 2001 is also used by alice/,
+    );
     const ann = dryRun.rows.find((r) => r.username === 'imp-ann')!;
     expect(ann.secretPreview).toMatchObject({ Role: ROLE, PasswordHash: '<argon2id hash of a generated password>' });
     expect(ann.lambdaAnswer).toMatchObject({ Role: ROLE, HomeDirectoryType: 'LOGICAL' });
@@ -103,7 +151,9 @@ describe('CSV import: dry run, then apply only after confirm', () => {
 
   it('refuses an apply of another file than the one confirmed, writing nothing', async () => {
     const before = await namesOn(SERVER);
-    await expect(startImport(SERVER, 'users.csv', csv, '00000000-0000-0000-0000-000000000000', admin)).rejects.toThrow(/not the one whose dry run was confirmed/);
+    await expect(startImport(SERVER, 'users.csv', csv, '00000000-0000-0000-0000-000000000000', admin)).rejects.toThrow(
+      /not the one whose dry run was confirmed/,
+    );
     expect(await namesOn(SERVER)).toEqual(before);
   });
 
@@ -131,7 +181,17 @@ describe('CSV import: dry run, then apply only after confirm', () => {
 });
 
 describe('an import interrupted half-way and run again', () => {
-  const rows = Array.from({ length: 12 }, (_, i) => line({ username: `batch-${String(i).padStart(2, '0')}`, password: i % 2 ? 'generate' : 'none', public_keys: i % 2 ? '' : ED25519.line, role: ROLE, uid: String(5000 + i), gid: '5000', home: `/${FS}/home/batch-${i}` }));
+  const rows = Array.from({ length: 12 }, (_, i) =>
+    line({
+      username: `batch-${String(i).padStart(2, '0')}`,
+      password: i % 2 ? 'generate' : 'none',
+      public_keys: i % 2 ? '' : ED25519.line,
+      role: ROLE,
+      uid: String(5000 + i),
+      gid: '5000',
+      home: `/${FS}/home/batch-${i}`,
+    }),
+  );
   const csv = [header, ...rows].join('\n');
 
   it('finishes with every row present once, none written twice', async () => {
@@ -184,7 +244,21 @@ describe('export, then import into another server', () => {
 function sftpLogin(port: number, user: string, password: string): Promise<{ code: number; output: string }> {
   const batch = path.join(work, `batch-${user}`);
   writeFileSync(batch, 'pwd\n');
-  const args = ['-e', 'sftp', '-oBatchMode=no', '-oPubkeyAuthentication=no', '-oPreferredAuthentications=password', '-oNumberOfPasswordPrompts=1', '-oStrictHostKeyChecking=no', '-oUserKnownHostsFile=/dev/null', '-P', String(port), '-b', batch, `${user}@127.0.0.1`];
+  const args = [
+    '-e',
+    'sftp',
+    '-oBatchMode=no',
+    '-oPubkeyAuthentication=no',
+    '-oPreferredAuthentications=password',
+    '-oNumberOfPasswordPrompts=1',
+    '-oStrictHostKeyChecking=no',
+    '-oUserKnownHostsFile=/dev/null',
+    '-P',
+    String(port),
+    '-b',
+    batch,
+    `${user}@127.0.0.1`,
+  ];
   return new Promise((resolve) => {
     const child = spawn('sshpass', args, { env: { ...process.env, SSHPASS: password }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -200,9 +274,26 @@ function sftpLogin(port: number, user: string, password: string): Promise<{ code
 
 describe('posture and the plaintext upgrade', () => {
   const seedShaped: Record<string, Record<string, string>> = {
-    'plain-dora': { Password: 'Dora-Pass-1', Role: ROLE, PosixProfile: '{"Uid": 2101, "Gid": 2101}', HomeDirectoryDetails: `[{"Entry": "/", "Target": "/${FS}/home/dora"}]` },
-    'plain-ed': { Password: 'Ed-Pass-1', SFTPPassword: 'Ed-Sftp-Pass-1', Role: ROLE, PosixProfile: '{"Uid": 0, "Gid": 0}', HomeDirectory: `/${FS}/home/ed` },
-    'plain-fay': { Password: 'Fay-Pass-1', Role: ROLE, PosixProfile: '{"Uid": 2101, "Gid": 2101}', HomeDirectory: `/${FS}/home/fay`, ExpiresAt: '2020-01-01T00:00:00Z' },
+    'plain-dora': {
+      Password: 'Dora-Pass-1',
+      Role: ROLE,
+      PosixProfile: '{"Uid": 2101, "Gid": 2101}',
+      HomeDirectoryDetails: `[{"Entry": "/", "Target": "/${FS}/home/dora"}]`,
+    },
+    'plain-ed': {
+      Password: 'Ed-Pass-1',
+      SFTPPassword: 'Ed-Sftp-Pass-1',
+      Role: ROLE,
+      PosixProfile: '{"Uid": 0, "Gid": 0}',
+      HomeDirectory: `/${FS}/home/ed`,
+    },
+    'plain-fay': {
+      Password: 'Fay-Pass-1',
+      Role: ROLE,
+      PosixProfile: '{"Uid": 2101, "Gid": 2101}',
+      HomeDirectory: `/${FS}/home/fay`,
+      ExpiresAt: '2020-01-01T00:00:00Z',
+    },
     'broken-gus': { Role: ROLE, PosixProfile: 'not json', HomeDirectory: `/${FS}/home/gus` },
   };
 

@@ -49,11 +49,29 @@ async function saveUnchanged(username: string) {
 describe('saving without a change', () => {
   const named: Record<string, string> = {
     // The AWS Storage blog's seed: JSON text inside the secret, plaintext password.
-    'seed-blog': '{"Password":"Seed-Blog-2026","Role":"arn:aws:iam::000000000000:role/transfer-efs-user","PosixProfile":"{\\"Uid\\": 2201, \\"Gid\\": 2201}","HomeDirectoryDetails":"[{\\"Entry\\": \\"/\\", \\"Target\\": \\"/fs-0123456789abcdef0/home/seed\\"}]"}',
+    'seed-blog':
+      '{"Password":"Seed-Blog-2026","Role":"arn:aws:iam::000000000000:role/transfer-efs-user","PosixProfile":"{\\"Uid\\": 2201, \\"Gid\\": 2201}","HomeDirectoryDetails":"[{\\"Entry\\": \\"/\\", \\"Target\\": \\"/fs-0123456789abcdef0/home/seed\\"}]"}',
     // AWS's sample secret, spaced as the console shows it, with a PATH home.
-    'aws-sample': '{\n  "Password": "Aws-Sample-2026",\n  "Role": "arn:aws:iam::000000000000:role/transfer-efs-user",\n  "PosixProfile": {"Uid": 2202, "Gid": 2201},\n  "HomeDirectory": "/fs-0123456789abcdef0/home/sample"\n}',
-    'per-protocol': JSON.stringify({ Role: ROLE, FTPSPassword: 'Ftps-Only-2026', SFTPRole: ROLE, FTPDisabled: 'true', PosixProfile: '{"Uid":2203,"Gid":2201}', HomeDirectory: `/${FS}/home/pp`, ExpiresAt: '2031-05-06T07:08:09Z' }),
-    'unknown-keys': JSON.stringify({ Note: 'kept', Role: ROLE, PublicKey: [ED25519.line], PosixProfile: { Uid: 2204, Gid: 2201 }, HomeDirectoryDetails: [{ Entry: '/in', Target: `/${FS}/in` }], Extra: { nested: [1, 2] }, Disabled: true }),
+    'aws-sample':
+      '{\n  "Password": "Aws-Sample-2026",\n  "Role": "arn:aws:iam::000000000000:role/transfer-efs-user",\n  "PosixProfile": {"Uid": 2202, "Gid": 2201},\n  "HomeDirectory": "/fs-0123456789abcdef0/home/sample"\n}',
+    'per-protocol': JSON.stringify({
+      Role: ROLE,
+      FTPSPassword: 'Ftps-Only-2026',
+      SFTPRole: ROLE,
+      FTPDisabled: 'true',
+      PosixProfile: '{"Uid":2203,"Gid":2201}',
+      HomeDirectory: `/${FS}/home/pp`,
+      ExpiresAt: '2031-05-06T07:08:09Z',
+    }),
+    'unknown-keys': JSON.stringify({
+      Note: 'kept',
+      Role: ROLE,
+      PublicKey: [ED25519.line],
+      PosixProfile: { Uid: 2204, Gid: 2201 },
+      HomeDirectoryDetails: [{ Entry: '/in', Target: `/${FS}/in` }],
+      Extra: { nested: [1, 2] },
+      Disabled: true,
+    }),
   };
 
   it.each(['alice', 'bob', 'carol', ...Object.keys(named)])('leaves %s byte for byte as stored and writes no version', async (username) => {
@@ -65,23 +83,40 @@ describe('saving without a change', () => {
   });
 
   it('holds for generated valid secrets of every shape the contract reads', async () => {
-    const jsonOrObject = <T,>(value: fc.Arbitrary<T>) => fc.oneof(value, value.map((v) => JSON.stringify(v)));
+    const jsonOrObject = <T>(value: fc.Arbitrary<T>) =>
+      fc.oneof(
+        value,
+        value.map((v) => JSON.stringify(v)),
+      );
     const posix = jsonOrObject(
-      fc.record({ Uid: fc.integer({ min: 0, max: 70000 }), Gid: fc.integer({ min: 0, max: 70000 }), SecondaryGids: fc.array(fc.integer({ min: 0, max: 70000 }), { maxLength: 3 }) }, { requiredKeys: ['Uid', 'Gid'] }),
+      fc.record(
+        {
+          Uid: fc.integer({ min: 0, max: 70000 }),
+          Gid: fc.integer({ min: 0, max: 70000 }),
+          SecondaryGids: fc.array(fc.integer({ min: 0, max: 70000 }), { maxLength: 3 }),
+        },
+        { requiredKeys: ['Uid', 'Gid'] },
+      ),
     );
     const segment = fc.stringMatching(/^[a-z0-9_-]{1,8}$/);
     const home = fc.oneof(
       fc.constant({}),
       segment.map((s) => ({ HomeDirectory: `/${FS}/home/${s}` })),
       jsonOrObject(segment.map((s) => [{ Entry: '/', Target: `/${FS}/home/${s}` }])).map((d) => ({ HomeDirectoryDetails: d })),
-      jsonOrObject(fc.uniqueArray(segment, { minLength: 1, maxLength: 3 }).map((names) => names.map((n) => ({ Entry: `/e-${n}`, Target: `/${FS}/t/${n}` })))).map((d) => ({ HomeDirectoryDetails: d })),
+      jsonOrObject(
+        fc.uniqueArray(segment, { minLength: 1, maxLength: 3 }).map((names) => names.map((n) => ({ Entry: `/e-${n}`, Target: `/${FS}/t/${n}` }))),
+      ).map((d) => ({ HomeDirectoryDetails: d })),
     );
     const keys = fc.subarray([ED25519.line, RSA_3072.line, ECDSA_384.line], { minLength: 1 });
     const secret = fc
       .record(
         {
           password: fc.oneof(fc.constant({}), fc.constant({ PasswordHash: hash }), fc.constant({ Password: 'Plain-Text-2026' })),
-          keys: fc.oneof(fc.constant({}), keys.map((k) => ({ PublicKey: k })), keys.map((k) => ({ PublicKey: k.join(',') }))),
+          keys: fc.oneof(
+            fc.constant({}),
+            keys.map((k) => ({ PublicKey: k })),
+            keys.map((k) => ({ PublicKey: k.join(',') })),
+          ),
           posix: posix.map((p) => ({ PosixProfile: p })),
           home,
           extras: fc.record(
@@ -122,7 +157,10 @@ describe('saving without a change', () => {
 
 describe('saving a change', () => {
   it('writes only the changed field onto the stored object: key order, shapes and unknown keys kept', async () => {
-    await put('ordered', '{"Note":"first","PosixProfile":{"Uid":2301,"Gid":2301},"Role":"arn:aws:iam::000000000000:role/transfer-efs-user","Password":"Ordered-2026","HomeDirectory":"/fs-0123456789abcdef0/home/o"}');
+    await put(
+      'ordered',
+      '{"Note":"first","PosixProfile":{"Uid":2301,"Gid":2301},"Role":"arn:aws:iam::000000000000:role/transfer-efs-user","Password":"Ordered-2026","HomeDirectory":"/fs-0123456789abcdef0/home/o"}',
+    );
     const opened = await getUserForEdit(SERVER, 'ordered');
     expect(opened.form.homeMode).toBe('path');
     const saved = await updateUser(SERVER, 'ordered', { ...opened.form, secondaryGids: '3000' }, opened.versionId, admin);
@@ -183,7 +221,13 @@ describe('resetting passwords', () => {
   });
 
   it('resets a protocol’s own password, in its own kind, and never adds a main password', async () => {
-    await put('ftps-only', { Role: ROLE, FTPSPassword: 'Ftps-Only-2026', PublicKey: ED25519.line, PosixProfile: '{"Uid":2401,"Gid":2401}', HomeDirectory: `/${FS}/home/f` });
+    await put('ftps-only', {
+      Role: ROLE,
+      FTPSPassword: 'Ftps-Only-2026',
+      PublicKey: ED25519.line,
+      PosixProfile: '{"Uid":2401,"Gid":2401}',
+      HomeDirectory: `/${FS}/home/f`,
+    });
     const reset = await resetPassword(SERVER, 'ftps-only', helpdesk);
     const secret = JSON.parse((await stored('ftps-only')).secretString) as Record<string, unknown>;
     expect(secret.FTPSPassword).toBe(reset.passwords.FTPS);
@@ -193,9 +237,17 @@ describe('resetting passwords', () => {
   });
 
   it('asks which password when there are several, and resets only the chosen ones', async () => {
-    await put('two-passwords', { Role: ROLE, PasswordHash: hash, FTPSPasswordHash: hash, PosixProfile: '{"Uid":2402,"Gid":2401}', HomeDirectory: `/${FS}/home/t` });
+    await put('two-passwords', {
+      Role: ROLE,
+      PasswordHash: hash,
+      FTPSPasswordHash: hash,
+      PosixProfile: '{"Uid":2402,"Gid":2401}',
+      HomeDirectory: `/${FS}/home/t`,
+    });
     const before = await stored('two-passwords');
-    await expect(resetPassword(SERVER, 'two-passwords', helpdesk)).rejects.toMatchObject({ fieldErrors: { passwords: ['Choose at least one password to reset'] } });
+    await expect(resetPassword(SERVER, 'two-passwords', helpdesk)).rejects.toMatchObject({
+      fieldErrors: { passwords: ['Choose at least one password to reset'] },
+    });
     await expect(resetPassword(SERVER, 'two-passwords', helpdesk, { passwords: ['FTP'] })).rejects.toThrow(/has no FTP password/);
     expect(await stored('two-passwords')).toEqual(before);
     const reset = await resetPassword(SERVER, 'two-passwords', helpdesk, { passwords: ['FTPS'] });
@@ -239,7 +291,9 @@ describe('any valid name, and errors where they belong', () => {
 
   it('reports an unchosen file system on the file-system field, an empty GID on the GID field', async () => {
     const { createUser } = await import('@/lib/console/users');
-    const refused = (await createUser(SERVER, form({ username: 'no-fs', rootLocation: '', gid: '' }), admin).catch((err: unknown) => err)) as ConsoleError;
+    const refused = (await createUser(SERVER, form({ username: 'no-fs', rootLocation: '', gid: '' }), admin).catch(
+      (err: unknown) => err,
+    )) as ConsoleError;
     expect(refused).toBeInstanceOf(ConsoleError);
     expect(refused.fieldErrors?.rootLocation).toEqual(['Choose the file system that holds the home folder.']);
     expect(refused.fieldErrors).not.toHaveProperty('rootPath');
@@ -257,7 +311,10 @@ describe('any valid name, and errors where they belong', () => {
 
   it('warns beside the field: a past expiry, a role in another account, a name differing only in case', async () => {
     const { previewUser } = await import('@/lib/console/users');
-    const preview = await previewUser(SERVER, form({ username: 'Alice', expiresAt: '2020-01-01T00:00:00Z', role: 'arn:aws:iam::123456789012:role/elsewhere' }));
+    const preview = await previewUser(
+      SERVER,
+      form({ username: 'Alice', expiresAt: '2020-01-01T00:00:00Z', role: 'arn:aws:iam::123456789012:role/elsewhere' }),
+    );
     expect(preview.fieldWarnings.expiresAt?.join(' ')).toMatch(/in the past/);
     expect(preview.fieldWarnings.role?.join(' ')).toMatch(/account 123456789012/);
     expect(preview.fieldWarnings.username?.join(' ')).toMatch(/alice already exists/);

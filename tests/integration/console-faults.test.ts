@@ -179,7 +179,9 @@ describe('a failure after AWS applied the request (after=1: applied, then 500)',
     const opened = await getUserForEdit(SERVER, 'connie');
     await changeUserDisabled(SERVER, 'connie', true, helpdesk);
     setFaults('after=1,ops=UpdateSecretVersionStage');
-    await expect(updateUser(SERVER, 'connie', { ...opened.form, role: `${ROLE}-2` }, opened.versionId, admin)).rejects.toBeInstanceOf(StaleVersionError);
+    await expect(updateUser(SERVER, 'connie', { ...opened.form, role: `${ROLE}-2` }, opened.versionId, admin)).rejects.toBeInstanceOf(
+      StaleVersionError,
+    );
     setFaults('');
     expect((await stored('connie')).secret.Role).toBe(ROLE);
     expect(await strandedPendingVersions('connie')).toEqual([]);
@@ -243,7 +245,9 @@ describe('under mixed faults before and after applying', () => {
     for (let i = 0; i < 6; i++) {
       const name = `mixc${i}`;
       setFaults('throttle=0.2,error=0.2,after=0.3,drop=0.1,ops=CreateSecret+DescribeSecret');
-      const created = await createUser(SERVER, form(name, { uid: String(3200 + i), gid: String(3200 + i) }), admin).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+      const created = await createUser(SERVER, form(name, { uid: String(3200 + i), gid: String(3200 + i) }), admin).catch((err: unknown) =>
+        err instanceof Error ? err : new Error(String(err)),
+      );
       setFaults('');
       if (created instanceof Error) {
         expect(created).not.toBeInstanceOf(ConsoleError);
@@ -254,7 +258,10 @@ describe('under mixed faults before and after applying', () => {
         expect(await storedPasswordIs(name, created.passwords.main!)).toBe(true);
       } else {
         // Unconfirmed: if the user exists, the password shown is its password.
-        const exists = await sm.send(new DescribeSecretCommand({ SecretId: secretId(name) })).then(() => true, () => false);
+        const exists = await sm.send(new DescribeSecretCommand({ SecretId: secretId(name) })).then(
+          () => true,
+          () => false,
+        );
         if (exists) expect(await storedPasswordIs(name, created.passwords.main!)).toBe(true);
       }
     }
@@ -286,7 +293,10 @@ describe('the audit trail under write faults', () => {
     expect(reset.message).toMatch(/queued/);
     expect(disabled.notices.join(' ')).toMatch(/queued/);
     const { records } = await listAudit({ username: 'nora' });
-    expect(records.find((r) => r.action === 'user.disable')).toMatchObject({ details: { reason: 'left the partner' }, changes: [{ field: 'Disabled', from: 'no', to: 'yes' }] });
+    expect(records.find((r) => r.action === 'user.disable')).toMatchObject({
+      details: { reason: 'left the partner' },
+      changes: [{ field: 'Disabled', from: 'no', to: 'yes' }],
+    });
     expect(records.find((r) => r.action === 'user.reset-password')).toMatchObject({ details: { reason: 'locked out' } });
     expect(JSON.stringify(records)).not.toMatch(/argon2id|\$argon2/);
   });

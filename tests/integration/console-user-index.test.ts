@@ -1,6 +1,12 @@
 // The per-server user index against the local stack: bounded AWS calls per page, preview and create,
 // UIDs reserved at save, the users list's status/filters/sorting/search, pending deletions paged.
-import { BatchGetSecretValueCommand, CreateSecretCommand, GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  BatchGetSecretValueCommand,
+  CreateSecretCommand,
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import type { InitializeMiddleware, MetadataBearer, MiddlewareStack } from '@smithy/types';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { configureAwsClients } from '@/lib/aws/clients';
@@ -11,7 +17,17 @@ import type { UserFormInput } from '@/lib/console/user-form';
 import { builtUserIndex, resetUserIndexes, userIndex } from '@/lib/console/user-index';
 import { uidCounterSecretId } from '@/lib/console/user-index-uids';
 import { resetLoginIndexes } from '@/lib/console/user-index-logins';
-import { createUser, deleteUser, listPendingDeletion, listUsers, previewUser, restoreUser, setUserDisabled, testLogin, uidUsage } from '@/lib/console/users';
+import {
+  createUser,
+  deleteUser,
+  listPendingDeletion,
+  listUsers,
+  previewUser,
+  restoreUser,
+  setUserDisabled,
+  testLogin,
+  uidUsage,
+} from '@/lib/console/users';
 import { secretName, serializeUserSecret } from '@/lib/secret/contract';
 import { startTestStack, type TestStack } from './local-stack-fixture';
 
@@ -57,12 +73,18 @@ const secret = (uid: number, extra: Record<string, unknown> = {}) =>
 
 beforeAll(async () => {
   stack = await startTestStack({ seed: true });
-  const clients = configureAwsClients({ endpoint: stack.endpoint, region: 'us-east-1', credentials: { accessKeyId: 't', secretAccessKey: 't' }, maxAttempts: 2 });
+  const clients = configureAwsClients({
+    endpoint: stack.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 't', secretAccessKey: 't' },
+    maxAttempts: 2,
+  });
   const counter: InitializeMiddleware<object, MetadataBearer> = (next, context) => async (args) => {
     calls.push(String(context.commandName));
     return next(args);
   };
-  for (const client of Object.values(clients)) (client.middlewareStack as MiddlewareStack<object, MetadataBearer>).add(counter, { step: 'initialize' });
+  for (const client of Object.values(clients))
+    (client.middlewareStack as MiddlewareStack<object, MetadataBearer>).add(counter, { step: 'initialize' });
   sm = new SecretsManagerClient(stack.clientConfig);
   // Users made outside the console (no tags), as the adoption path does.
   for (let i = 0; i < USERS; i += 20) {
@@ -72,9 +94,21 @@ beforeAll(async () => {
       ),
     );
   }
-  await sm.send(new CreateSecretCommand({ Name: secretName(SERVER, 'Mixed.Case-Partner'), SecretString: JSON.stringify({ ...JSON.parse(secret(7000)), PasswordHash: undefined, Password: 'plain-Text-1' }) }));
-  await sm.send(new CreateSecretCommand({ Name: secretName(SERVER, 'soon-expiring'), SecretString: secret(7001, { ExpiresAt: new Date(Date.now() + 5 * 86400_000).toISOString() }) }));
-  await sm.send(new CreateSecretCommand({ Name: secretName(SERVER, 'long-expired'), SecretString: secret(7002, { ExpiresAt: '2020-01-01T00:00:00Z' }) }));
+  await sm.send(
+    new CreateSecretCommand({
+      Name: secretName(SERVER, 'Mixed.Case-Partner'),
+      SecretString: JSON.stringify({ ...JSON.parse(secret(7000)), PasswordHash: undefined, Password: 'plain-Text-1' }),
+    }),
+  );
+  await sm.send(
+    new CreateSecretCommand({
+      Name: secretName(SERVER, 'soon-expiring'),
+      SecretString: secret(7001, { ExpiresAt: new Date(Date.now() + 5 * 86400_000).toISOString() }),
+    }),
+  );
+  await sm.send(
+    new CreateSecretCommand({ Name: secretName(SERVER, 'long-expired'), SecretString: secret(7002, { ExpiresAt: '2020-01-01T00:00:00Z' }) }),
+  );
 });
 afterAll(() => stack.dispose());
 beforeEach(() => {
@@ -177,7 +211,9 @@ describe('UIDs reserved at save', () => {
     const { nextUid } = await uidUsage(SERVER);
     const suggested = String(nextUid);
     const results = await Promise.allSettled(
-      ['race-one', 'race-two'].map((username) => createUser(SERVER, form({ username, uid: suggested, gid: suggested }), admin, { suggestedUid: suggested })),
+      ['race-one', 'race-two'].map((username) =>
+        createUser(SERVER, form({ username, uid: suggested, gid: suggested }), admin, { suggestedUid: suggested }),
+      ),
     );
     const won = results.filter((r) => r.status === 'fulfilled');
     const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');

@@ -57,12 +57,18 @@ let calls: string[] = [];
 
 beforeAll(async () => {
   stack = await startTestStack({ seed: true });
-  const clients = configureAwsClients({ endpoint: stack.endpoint, region: 'us-east-1', credentials: { accessKeyId: 't', secretAccessKey: 't' }, maxAttempts: 2 });
+  const clients = configureAwsClients({
+    endpoint: stack.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 't', secretAccessKey: 't' },
+    maxAttempts: 2,
+  });
   const counter: InitializeMiddleware<object, MetadataBearer> = (next, context) => async (args) => {
     calls.push(String(context.commandName));
     return next(args);
   };
-  for (const client of Object.values(clients)) (client.middlewareStack as MiddlewareStack<object, MetadataBearer>).add(counter, { step: 'initialize' });
+  for (const client of Object.values(clients))
+    (client.middlewareStack as MiddlewareStack<object, MetadataBearer>).add(counter, { step: 'initialize' });
   sm = new SecretsManagerClient(stack.clientConfig);
 });
 afterAll(() => stack.dispose());
@@ -90,8 +96,12 @@ describe('creating users', () => {
   });
 
   it('refuses a taken name, a pending-deletion name and invalid fields, writing nothing', async () => {
-    await expect(createUser(SERVER, form({ username: 'alice' }), admin)).rejects.toMatchObject({ fieldErrors: { username: ['This user name is taken on this server'] } });
-    const invalid = await createUser(SERVER, form({ username: 'x!', uid: '-5', acceptedIpNetwork: '1.2.3.4/99' }), admin).catch((err: ConsoleError) => err);
+    await expect(createUser(SERVER, form({ username: 'alice' }), admin)).rejects.toMatchObject({
+      fieldErrors: { username: ['This user name is taken on this server'] },
+    });
+    const invalid = await createUser(SERVER, form({ username: 'x!', uid: '-5', acceptedIpNetwork: '1.2.3.4/99' }), admin).catch(
+      (err: ConsoleError) => err,
+    );
     expect(invalid).toBeInstanceOf(ConsoleError);
     expect(Object.keys((invalid as ConsoleError).fieldErrors ?? {}).sort()).toEqual(['acceptedIpNetwork', 'uid', 'username']);
     await expect(sm.send(new GetSecretValueCommand({ SecretId: `aws/transfer/${SERVER}/x!` }))).rejects.toBeDefined();
@@ -102,9 +112,17 @@ describe('creating users', () => {
   });
 
   it('validates keys and shows their fingerprints in the preview, with the Lambda’s exact answer', async () => {
-    const preview = await previewUser(SERVER, form({ username: 'kim', password: { mode: 'none', storage: 'hash' }, publicKeys: ED25519.line, uid: '2001' }));
+    const preview = await previewUser(
+      SERVER,
+      form({ username: 'kim', password: { mode: 'none', storage: 'hash' }, publicKeys: ED25519.line, uid: '2001' }),
+    );
     expect(preview.publicKeys[0]?.fingerprint).toBe(ED25519.fingerprint);
-    expect(preview.lambdaAnswer).toMatchObject({ Role: ROLE, PublicKeys: [ED25519.line], HomeDirectoryType: 'LOGICAL', PosixProfile: { Uid: 2001, Gid: 3001 } });
+    expect(preview.lambdaAnswer).toMatchObject({
+      Role: ROLE,
+      PublicKeys: [ED25519.line],
+      HomeDirectoryType: 'LOGICAL',
+      PosixProfile: { Uid: 2001, Gid: 3001 },
+    });
     expect(preview.warnings.join(' ')).toContain('UID 2001 is already used by alice');
     const rootPreview = await previewUser(SERVER, form({ uid: '0' }));
     expect(rootPreview.warnings.join(' ')).toContain('UID 0 is root');
@@ -150,7 +168,12 @@ describe('editing users', () => {
   });
 
   it('preserves keys it does not know', async () => {
-    await sm.send(new (await import('@aws-sdk/client-secrets-manager')).PutSecretValueCommand({ SecretId: `aws/transfer/${SERVER}/legacy`, SecretString: JSON.stringify({ ...(await stored('legacy')), CustomNote: 'keep me' }) }));
+    await sm.send(
+      new (await import('@aws-sdk/client-secrets-manager')).PutSecretValueCommand({
+        SecretId: `aws/transfer/${SERVER}/legacy`,
+        SecretString: JSON.stringify({ ...(await stored('legacy')), CustomNote: 'keep me' }),
+      }),
+    );
     const opened = await getUserForEdit(SERVER, 'legacy');
     await updateUser(SERVER, 'legacy', { ...opened.form, gid: '4000' }, opened.versionId, admin);
     expect((await stored('legacy')).CustomNote).toBe('keep me');
@@ -201,7 +224,9 @@ describe('the audit trail', () => {
     expect(records.map((r) => r.action)).toEqual(expect.arrayContaining(['user.reset-password', 'user.test-login']));
     expect(records.find((r) => r.action === 'user.reset-password')).toMatchObject({ actor: 'hal', actorRole: 'helpdesk', serverId: SERVER });
     const all = await listAudit();
-    expect(all.records.map((r) => r.action)).toEqual(expect.arrayContaining(['user.create', 'user.update', 'user.delete', 'user.restore', 'user.disable', 'user.enable']));
+    expect(all.records.map((r) => r.action)).toEqual(
+      expect.arrayContaining(['user.create', 'user.update', 'user.delete', 'user.restore', 'user.disable', 'user.enable']),
+    );
     expect(JSON.stringify(all)).not.toMatch(/argon2id|Demo-Alice|Demo-Carol/);
   });
 

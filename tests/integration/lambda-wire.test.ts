@@ -56,11 +56,26 @@ beforeAll(async () => {
   client = new SecretsManagerClient({ endpoint: stack.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   handler = createHandler({ client, log: (record) => logs.push(record) });
   await createUser('seeduser', SEED_SECRET);
-  await createUser('hashuser', { PasswordHash: HASH_32MIB, Role: ROLE, HomeDirectory: '/fs-0123456789abcdef0/hashuser', PosixProfile: '{"Uid": 1003, "Gid": 1003}' });
-  await createUser('costly', { PasswordHash: HASH_32MIB.replace('m=32768,t=1', 'm=65536,t=16'), Role: ROLE, HomeDirectory: '/fs-0123456789abcdef0/costly', PosixProfile: '{"Uid": 1004, "Gid": 1004}' });
+  await createUser('hashuser', {
+    PasswordHash: HASH_32MIB,
+    Role: ROLE,
+    HomeDirectory: '/fs-0123456789abcdef0/hashuser',
+    PosixProfile: '{"Uid": 1003, "Gid": 1003}',
+  });
+  await createUser('costly', {
+    PasswordHash: HASH_32MIB.replace('m=32768,t=1', 'm=65536,t=16'),
+    Role: ROLE,
+    HomeDirectory: '/fs-0123456789abcdef0/costly',
+    PosixProfile: '{"Uid": 1004, "Gid": 1004}',
+  });
   await createUser('badposix', { Password: 'Bad-Posix-1', Role: ROLE, PosixProfile: '{"Uid": "root", "Gid": 1}' });
   await createUser('off', { Password: 'Off-Pass-1', Role: ROLE, Disabled: 'true' });
-  await createUser('keyuser', { PublicKey: ED25519.line, Role: ROLE, HomeDirectory: '/fs-0123456789abcdef0/keyuser', PosixProfile: '{"Uid": 1002, "Gid": 1002}' });
+  await createUser('keyuser', {
+    PublicKey: ED25519.line,
+    Role: ROLE,
+    HomeDirectory: '/fs-0123456789abcdef0/keyuser',
+    PosixProfile: '{"Uid": 1002, "Gid": 1002}',
+  });
 });
 
 afterAll(async () => {
@@ -125,7 +140,14 @@ describe('the Lambda against Secrets Manager on loopback', () => {
   });
 
   it('refuses hostile events without throwing', async () => {
-    for (const event of [null, 'text', 42, {}, { username: '../seeduser', serverId: SERVER, protocol: 'SFTP', password: 'x' }, { username: 'seeduser', serverId: SERVER, protocol: 'SFTP', password: { $ne: 1 } }]) {
+    for (const event of [
+      null,
+      'text',
+      42,
+      {},
+      { username: '../seeduser', serverId: SERVER, protocol: 'SFTP', password: 'x' },
+      { username: 'seeduser', serverId: SERVER, protocol: 'SFTP', password: { $ne: 1 } },
+    ]) {
       expect(await handler(event)).toEqual({});
     }
   });
@@ -135,7 +157,14 @@ describe('the Lambda against Secrets Manager on loopback', () => {
     await login('seeduser', 'MySecretPassword1');
     await login('seeduser', 'a-wrong-guess');
     expect(logs).toHaveLength(2);
-    expect(logs[0]).toMatchObject({ decision: 'allow', reason: 'PASSWORD_OK', serverId: SERVER, username: 'seeduser', protocol: 'SFTP', sourceIp: '127.0.0.1' });
+    expect(logs[0]).toMatchObject({
+      decision: 'allow',
+      reason: 'PASSWORD_OK',
+      serverId: SERVER,
+      username: 'seeduser',
+      protocol: 'SFTP',
+      sourceIp: '127.0.0.1',
+    });
     expect(logs[1]).toMatchObject({ decision: 'deny', reason: 'WRONG_PASSWORD' });
     expect(typeof logs[0]!.latencyMs).toBe('number');
     const text = JSON.stringify(logs);
@@ -143,14 +172,26 @@ describe('the Lambda against Secrets Manager on loopback', () => {
   });
 
   it('refuses with {} when Secrets Manager fails, and says so in the log', async () => {
-    const failing = await startLocalStack({ port: 0, dataDir: mkdtempSync(path.join(tmpdir(), 'lambda-faults-')), seed: false, faults: 'error=1,ops=GetSecretValue' });
+    const failing = await startLocalStack({
+      port: 0,
+      dataDir: mkdtempSync(path.join(tmpdir(), 'lambda-faults-')),
+      seed: false,
+      faults: 'error=1,ops=GetSecretValue',
+    });
     try {
       const records: LoginLogRecord[] = [];
       const broken = createHandler({
-        client: new SecretsManagerClient({ endpoint: failing.endpoint, region: 'us-east-1', credentials: { accessKeyId: 't', secretAccessKey: 't' }, maxAttempts: 1 }),
+        client: new SecretsManagerClient({
+          endpoint: failing.endpoint,
+          region: 'us-east-1',
+          credentials: { accessKeyId: 't', secretAccessKey: 't' },
+          maxAttempts: 1,
+        }),
         log: (record) => records.push(record),
       });
-      expect(await broken({ username: 'seeduser', password: 'MySecretPassword1', protocol: 'SFTP', serverId: SERVER, sourceIp: '127.0.0.1' })).toEqual({});
+      expect(
+        await broken({ username: 'seeduser', password: 'MySecretPassword1', protocol: 'SFTP', serverId: SERVER, sourceIp: '127.0.0.1' }),
+      ).toEqual({});
       expect(records[0]).toMatchObject({ decision: 'deny', reason: 'SECRETS_MANAGER_ERROR', level: 'error' });
     } finally {
       await failing.close();
@@ -201,14 +242,27 @@ describe('the bundle on the Lambda runtime’s Node major', () => {
         runtimeNode(),
         ['--input-type=module', '-e', DRIVER],
         {
-          env: { NODE_ENV: 'test', PATH: process.env.PATH, BUNDLE_URL: pathToFileURL(bundlePath).href, EVENTS: JSON.stringify(events), AWS_ENDPOINT_URL: stack.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' },
+          env: {
+            NODE_ENV: 'test',
+            PATH: process.env.PATH,
+            BUNDLE_URL: pathToFileURL(bundlePath).href,
+            EVENTS: JSON.stringify(events),
+            AWS_ENDPOINT_URL: stack.endpoint,
+            AWS_REGION: 'us-east-1',
+            AWS_ACCESS_KEY_ID: 'test',
+            AWS_SECRET_ACCESS_KEY: 'test',
+          },
           timeout: 30_000,
         },
         (err, out, errOut) => (err ? reject(new Error(`${err.message}\n${errOut}`)) : resolve(out)),
       );
     });
     const lines = stdout.trim().split('\n');
-    const result = JSON.parse(lines.find((line) => line.startsWith('RESULT '))!.slice('RESULT '.length)) as { node: string; argon2: string; answers: unknown[] };
+    const result = JSON.parse(lines.find((line) => line.startsWith('RESULT '))!.slice('RESULT '.length)) as {
+      node: string;
+      argon2: string;
+      answers: unknown[];
+    };
     expect(result.node).toMatch(/^v24\./);
     expect(result.argon2).toBe('node:crypto');
     const expected = [];
@@ -236,13 +290,26 @@ describe('the CloudFormation template', () => {
     expect(template.Resources.IdentityProviderFunction!.Properties.Runtime).toBe('nodejs24.x');
   });
 
-  const intrinsic = (tag: string, collection?: 'seq' | 'map') => ({ tag, ...(collection ? { collection } : {}), resolve: (value: unknown) => ({ [tag]: value }) });
+  const intrinsic = (tag: string, collection?: 'seq' | 'map') => ({
+    tag,
+    ...(collection ? { collection } : {}),
+    resolve: (value: unknown) => ({ [tag]: value }),
+  });
   const template = parse(readFileSync(path.join(import.meta.dirname, '../../lambda/template.yaml'), 'utf8'), {
-    customTags: [intrinsic('!Ref'), intrinsic('!Sub'), intrinsic('!GetAtt'), intrinsic('!If', 'seq'), intrinsic('!Not', 'seq'), intrinsic('!Equals', 'seq')],
+    customTags: [
+      intrinsic('!Ref'),
+      intrinsic('!Sub'),
+      intrinsic('!GetAtt'),
+      intrinsic('!If', 'seq'),
+      intrinsic('!Not', 'seq'),
+      intrinsic('!Equals', 'seq'),
+    ],
   }) as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
 
   it('lets the function read only aws/transfer/* secrets', () => {
-    const role = template.Resources.ExecutionRole!.Properties as { Policies: { PolicyDocument: { Statement: { Action: string; Resource: unknown }[] } }[] };
+    const role = template.Resources.ExecutionRole!.Properties as {
+      Policies: { PolicyDocument: { Statement: { Action: string; Resource: unknown }[] } }[];
+    };
     const statement = role.Policies[0]!.PolicyDocument.Statement[0]!;
     expect(statement.Action).toBe('secretsmanager:GetSecretValue');
     expect(JSON.stringify(statement.Resource)).toContain(':secret:aws/transfer/*');
@@ -251,6 +318,10 @@ describe('the CloudFormation template', () => {
   it('lets only transfer.amazonaws.com invoke it, scoped to the server ARN', () => {
     const permission = template.Resources.TransferInvokePermission!;
     expect(permission.Type).toBe('AWS::Lambda::Permission');
-    expect(permission.Properties).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'transfer.amazonaws.com', SourceArn: { '!Ref': 'TransferServerArn' } });
+    expect(permission.Properties).toMatchObject({
+      Action: 'lambda:InvokeFunction',
+      Principal: 'transfer.amazonaws.com',
+      SourceArn: { '!Ref': 'TransferServerArn' },
+    });
   });
 });

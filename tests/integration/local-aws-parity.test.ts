@@ -69,13 +69,17 @@ describe('regions (AWS: every resource here but IAM roles is regional)', () => {
   it('shows the demo servers and file systems in their region only, the same IAM roles everywhere, log groups per region', async () => {
     const config = { ...stack.clientConfig, region: 'eu-west-1' };
     expect((await new TransferClient(config).send(new ListServersCommand({}))).Servers).toEqual([]);
-    expect((await failure(new TransferClient(config).send(new DescribeServerCommand({ ServerId: 's-1a2b3c4d5e6f70819' })))).name).toBe('ResourceNotFoundException');
+    expect((await failure(new TransferClient(config).send(new DescribeServerCommand({ ServerId: 's-1a2b3c4d5e6f70819' })))).name).toBe(
+      'ResourceNotFoundException',
+    );
     expect((await new EFSClient(config).send(new DescribeFileSystemsCommand({}))).FileSystems).toEqual([]);
     const roles = await new IAMClient(config).send(new ListRolesCommand({}));
     expect(roles.Roles?.length).toBeGreaterThan(0);
     await new CloudWatchLogsClient(config).send(new CreateLogGroupCommand({ logGroupName: '/regional/only-eu' }));
     const here = await new CloudWatchLogsClient(config).send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/regional/' }));
-    expect(here.logGroups?.map((g) => [g.logGroupName, g.arn])).toEqual([['/regional/only-eu', 'arn:aws:logs:eu-west-1:000000000000:log-group:/regional/only-eu:*']]);
+    expect(here.logGroups?.map((g) => [g.logGroupName, g.arn])).toEqual([
+      ['/regional/only-eu', 'arn:aws:logs:eu-west-1:000000000000:log-group:/regional/only-eu:*'],
+    ]);
     const east = await new CloudWatchLogsClient(stack.clientConfig).send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/regional/' }));
     expect(east.logGroups).toEqual([]);
   });
@@ -112,7 +116,12 @@ describe('ListSecrets filters', () => {
     expect(await listWith(group, [{ Key: 'description', Values: ['one two'] }])).toEqual(['bar', 'foo']);
     // Values of one filter OR together; the same key twice ANDs (moto test_with_duplicate_filter_keys).
     expect(await listWith(group, [{ Key: 'description', Values: ['one', 'two'] }])).toEqual(['bar', 'baz', 'foo', 'qux']);
-    expect(await listWith(group, [{ Key: 'description', Values: ['one'] }, { Key: 'description', Values: ['two'] }])).toEqual(['bar', 'foo']);
+    expect(
+      await listWith(group, [
+        { Key: 'description', Values: ['one'] },
+        { Key: 'description', Values: ['two'] },
+      ]),
+    ).toEqual(['bar', 'foo']);
     // Case does not matter for descriptions (AWS "Find secrets": description is case-insensitive).
     expect(await listWith(group, [{ Key: 'description', Values: ['UNREL'] }])).toEqual(['none']);
     // Prefix of a word, not of the whole description.
@@ -149,7 +158,10 @@ describe('ListSecrets filters', () => {
 
   it('name, tag-key and tag-value are case-sensitive prefixes of the whole value (AWS "Find secrets")', async () => {
     const group = unique('fprefix');
-    await make(group, [{ name: 'Alpha', tags: { Team: 'Ops' } }, { name: 'alpha', tags: { team: 'ops' } }]);
+    await make(group, [
+      { name: 'Alpha', tags: { Team: 'Ops' } },
+      { name: 'alpha', tags: { team: 'ops' } },
+    ]);
     expect(await listWith(group, [{ Key: 'name', Values: [`${group}/A`] }])).toEqual(['Alpha']);
     expect(await listWith(group, [{ Key: 'name', Values: ['pha'] }])).toEqual([]);
     expect(await listWith(group, [{ Key: 'tag-key', Values: ['Te'] }])).toEqual(['Alpha']);
@@ -174,7 +186,9 @@ describe('ListSecrets filters', () => {
     const group = unique('fsort');
     await make(group, [{ name: 'b' }, { name: 'c' }, { name: 'a' }]);
     const names = async (SortBy?: 'name' | 'created-date', SortOrder?: 'asc' | 'desc') =>
-      ((await sm.send(new ListSecretsCommand({ Filters: [{ Key: 'tag-key', Values: [group] }], SortBy, SortOrder }))).SecretList ?? []).map((s) => s.Name!.split('/').at(-1));
+      ((await sm.send(new ListSecretsCommand({ Filters: [{ Key: 'tag-key', Values: [group] }], SortBy, SortOrder }))).SecretList ?? []).map((s) =>
+        s.Name!.split('/').at(-1),
+      );
     expect(await names('name', 'asc')).toEqual(['a', 'b', 'c']);
     expect(await names('name', 'desc')).toEqual(['c', 'b', 'a']);
     expect(await names(undefined, 'asc')).toEqual(['b', 'c', 'a']);
@@ -182,7 +196,16 @@ describe('ListSecrets filters', () => {
   });
 
   it('validation names the failing filter and never prints undefined (moto test_with_invalid_filter_key, test_with_no_filter_key, test_with_no_filter_values)', async () => {
-    const wrongKey = await failure(sm.send(new ListSecretsCommand({ Filters: [{ Key: 'name', Values: ['a'] }, { Key: 'invalid' as never, Values: ['foo'] }] })));
+    const wrongKey = await failure(
+      sm.send(
+        new ListSecretsCommand({
+          Filters: [
+            { Key: 'name', Values: ['a'] },
+            { Key: 'invalid' as never, Values: ['foo'] },
+          ],
+        }),
+      ),
+    );
     expect(wrongKey.name).toBe('ValidationException');
     expect(wrongKey.message).toBe(
       "1 validation error detected: Value 'invalid' at 'filters.2.member.key' failed to satisfy constraint: Member must satisfy enum value set: [all, name, tag-key, description, tag-value]",
@@ -193,7 +216,9 @@ describe('ListSecrets filters', () => {
     expect([noValues.name, noValues.message]).toEqual(['InvalidParameterException', 'Invalid filter values for key: description']);
     for (const error of [wrongKey, noKey, noValues]) expect(error.message).not.toContain('undefined');
     const tooMany = await failure(sm.send(new ListSecretsCommand({ MaxResults: 0 })));
-    expect(tooMany.message).toBe("1 validation error detected: Value '0' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1");
+    expect(tooMany.message).toBe(
+      "1 validation error detected: Value '0' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1",
+    );
     expect((await failure(sm.send(new ListSecretsCommand({ NextToken: 'not-a-token' })))).name).toBe('InvalidNextTokenException');
   });
 });
@@ -246,7 +271,10 @@ describe('versions', () => {
   it('PutSecretValue without a value, or with an empty one, is InvalidRequestException (moto test_put_secret_value_requires_secret_string_or_binary)', async () => {
     const name = unique('put/empty');
     await sm.send(new CreateSecretCommand({ Name: name, SecretString: 'x' }));
-    for (const call of [sm.send(new PutSecretValueCommand({ SecretId: name })), sm.send(new PutSecretValueCommand({ SecretId: name, SecretString: '' }))]) {
+    for (const call of [
+      sm.send(new PutSecretValueCommand({ SecretId: name })),
+      sm.send(new PutSecretValueCommand({ SecretId: name, SecretString: '' })),
+    ]) {
       const error = await failure(call);
       expect([error.name, error.message]).toEqual(['InvalidRequestException', 'You must provide either SecretString or SecretBinary.']);
     }
@@ -257,8 +285,13 @@ describe('versions', () => {
     const created = await sm.send(new CreateSecretCommand({ Name: name, SecretString: 'one' }));
     await sm.send(new PutSecretValueCommand({ SecretId: name, SecretString: 'two' }));
     const error = await failure(sm.send(new GetSecretValueCommand({ SecretId: name, VersionId: created.VersionId, VersionStage: 'AWSCURRENT' })));
-    expect([error.name, error.message]).toEqual(['InvalidRequestException', 'You provided a VersionStage that is not associated to the provided VersionId.']);
-    expect((await sm.send(new GetSecretValueCommand({ SecretId: name, VersionId: created.VersionId, VersionStage: 'AWSPREVIOUS' }))).SecretString).toBe('one');
+    expect([error.name, error.message]).toEqual([
+      'InvalidRequestException',
+      'You provided a VersionStage that is not associated to the provided VersionId.',
+    ]);
+    expect(
+      (await sm.send(new GetSecretValueCommand({ SecretId: name, VersionId: created.VersionId, VersionStage: 'AWSPREVIOUS' }))).SecretString,
+    ).toBe('one');
   });
 
   it('says which token is in use for which secret when a ClientRequestToken is reused with another value (create, put, update)', async () => {
@@ -280,7 +313,9 @@ describe('versions', () => {
     const name = unique('stage/missing-remove');
     const v1 = await sm.send(new CreateSecretCommand({ Name: name, SecretString: 'one' }));
     const v2 = await sm.send(new PutSecretValueCommand({ SecretId: name, SecretString: 'two', VersionStages: ['NEXT'] }));
-    const error = await failure(sm.send(new UpdateSecretVersionStageCommand({ SecretId: name, VersionStage: 'AWSCURRENT', MoveToVersionId: v2.VersionId })));
+    const error = await failure(
+      sm.send(new UpdateSecretVersionStageCommand({ SecretId: name, VersionStage: 'AWSCURRENT', MoveToVersionId: v2.VersionId })),
+    );
     expect(error.name).toBe('InvalidParameterException');
     expect(error.message).toBe(
       `The parameter RemoveFromVersionId can't be empty. Staging label AWSCURRENT is currently attached to version ${v1.VersionId}, so you must explicitly reference that version in RemoveFromVersionId.`,
@@ -299,7 +334,10 @@ describe('deletion and batches', () => {
     const both = await failure(sm.send(new DeleteSecretCommand({ SecretId: name, ForceDeleteWithoutRecovery: true, RecoveryWindowInDays: 7 })));
     expect(both.name).toBe('InvalidParameterException');
     const badWindow = await failure(sm.send(new DeleteSecretCommand({ SecretId: name, RecoveryWindowInDays: 31 })));
-    expect([badWindow.name, badWindow.message]).toEqual(['InvalidParameterException', 'The RecoveryWindowInDays value must be between 7 and 30 days (inclusive).']);
+    expect([badWindow.name, badWindow.message]).toEqual([
+      'InvalidParameterException',
+      'The RecoveryWindowInDays value must be between 7 and 30 days (inclusive).',
+    ]);
     expect((await failure(sm.send(new DeleteSecretCommand({ SecretId: name })))).name).toBe('ResourceNotFoundException');
   });
 
@@ -307,7 +345,10 @@ describe('deletion and batches', () => {
     const name = unique('batch/one');
     await sm.send(new CreateSecretCommand({ Name: name, SecretString: 'x' }));
     const error = await failure(sm.send(new BatchGetSecretValueCommand({ SecretIdList: [name], MaxResults: 5 })));
-    expect([error.name, error.message]).toEqual(['InvalidParameterException', "'Filters' not specified. 'Filters' must also be specified when 'MaxResults' is provided."]);
+    expect([error.name, error.message]).toEqual([
+      'InvalidParameterException',
+      "'Filters' not specified. 'Filters' must also be specified when 'MaxResults' is provided.",
+    ]);
     const byFilter = await sm.send(new BatchGetSecretValueCommand({ Filters: [{ Key: 'name', Values: [name] }], MaxResults: 5 }));
     expect(byFilter.SecretValues?.map((v) => v.Name)).toEqual([name]);
     const neither = await failure(sm.send(new BatchGetSecretValueCommand({})));
@@ -327,7 +368,9 @@ describe('features the stack does not emulate are refused, never ignored', () =>
   it('answers replication and rotation operations with UnknownOperationException', async () => {
     const name = unique('rotation/refused');
     await sm.send(new CreateSecretCommand({ Name: name, SecretString: 'x' }));
-    expect((await failure(sm.send(new ReplicateSecretToRegionsCommand({ SecretId: name, AddReplicaRegions: [{ Region: 'us-west-2' }] })))).name).toBe('UnknownOperationException');
+    expect((await failure(sm.send(new ReplicateSecretToRegionsCommand({ SecretId: name, AddReplicaRegions: [{ Region: 'us-west-2' }] })))).name).toBe(
+      'UnknownOperationException',
+    );
     expect((await failure(sm.send(new RotateSecretCommand({ SecretId: name })))).name).toBe('UnknownOperationException');
     expect(await sm.send(new DescribeSecretCommand({ SecretId: name }))).not.toHaveProperty('RotationEnabled');
   });
@@ -348,7 +391,9 @@ describe('Transfer, EFS, IAM and Logs answers', () => {
   });
 
   it('EFS: a missing file system is FileSystemNotFound with HTTP 404', async () => {
-    const error = await failure(new EFSClient({ ...stack.clientConfig, maxAttempts: 1 }).send(new DescribeFileSystemsCommand({ FileSystemId: 'fs-00000000' })));
+    const error = await failure(
+      new EFSClient({ ...stack.clientConfig, maxAttempts: 1 }).send(new DescribeFileSystemsCommand({ FileSystemId: 'fs-00000000' })),
+    );
     expect([error.name, error.$metadata?.httpStatusCode]).toEqual(['FileSystemNotFound', 404]);
   });
 

@@ -53,7 +53,11 @@ async function expectServing(): Promise<void> {
   expect(listed.SecretList).toBeInstanceOf(Array);
 }
 
-async function target(operation: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown> }> {
+async function target(
+  operation: string,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const response = await fetch(stack.endpoint, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': operation, ...headers },
@@ -114,7 +118,13 @@ describe('malformed requests get an error and the stack keeps serving', () => {
   });
 
   it('finds no operation behind Object.prototype names in X-Amz-Target', async () => {
-    for (const operation of ['secretsmanager.constructor', 'secretsmanager.__proto__', 'constructor.toString', '__proto__.hasOwnProperty', 'secretsmanager.toString']) {
+    for (const operation of [
+      'secretsmanager.constructor',
+      'secretsmanager.__proto__',
+      'constructor.toString',
+      '__proto__.hasOwnProperty',
+      'secretsmanager.toString',
+    ]) {
       const { status, json } = await target(operation, '{}');
       expect(status, operation).toBe(400);
       expect(json.__type, operation).toBe('UnknownOperationException');
@@ -137,7 +147,9 @@ describe('caller-chosen keys never reach a prototype', () => {
     await sm.send(new CreateSecretCommand({ Name: 'proto/keep-me', SecretString: 'still here' }));
     for (const name of prototypeNames) {
       await expect(sm.send(new DeleteSecretCommand({ SecretId: name })), name).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
-      await expect(sm.send(new DeleteSecretCommand({ SecretId: name, RecoveryWindowInDays: 7 })), name).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+      await expect(sm.send(new DeleteSecretCommand({ SecretId: name, RecoveryWindowInDays: 7 })), name).rejects.toMatchObject({
+        name: 'ResourceNotFoundException',
+      });
       // AWS: a forced delete of a missing secret succeeds; there is nothing to delete.
       const forced = await sm.send(new DeleteSecretCommand({ SecretId: name, ForceDeleteWithoutRecovery: true }));
       expect(forced.Name).toBe(name);
@@ -165,9 +177,15 @@ describe('caller-chosen keys never reach a prototype', () => {
 
   it('keeps versions and stages named like prototype members apart from the prototype', async () => {
     await sm.send(new CreateSecretCommand({ Name: 'proto/stages', SecretString: 'one' }));
-    await expect(sm.send(new GetSecretValueCommand({ SecretId: 'proto/stages', VersionStage: '__proto__' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
-    await expect(sm.send(new GetSecretValueCommand({ SecretId: 'proto/stages', VersionStage: 'constructor' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
-    await expect(sm.send(new GetSecretValueCommand({ SecretId: 'proto/stages', VersionId: '__proto__'.padEnd(32, '_') }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    await expect(sm.send(new GetSecretValueCommand({ SecretId: 'proto/stages', VersionStage: '__proto__' }))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
+    await expect(sm.send(new GetSecretValueCommand({ SecretId: 'proto/stages', VersionStage: 'constructor' }))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
+    await expect(sm.send(new GetSecretValueCommand({ SecretId: 'proto/stages', VersionId: '__proto__'.padEnd(32, '_') }))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
   });
 
   it('treats regions named like prototype members as ordinary, empty regions', async () => {
@@ -181,13 +199,23 @@ describe('caller-chosen keys never reach a prototype', () => {
   it('keeps log groups and streams named like prototype members apart, and JSON patterns read own fields only', async () => {
     const logs = new CloudWatchLogsClient({ ...stack.clientConfig, maxAttempts: 1 });
     await expect(logs.send(new FilterLogEventsCommand({ logGroupName: '__proto__' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
-    await expect(logs.send(new CreateLogStreamCommand({ logGroupName: 'constructor', logStreamName: 'x' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    await expect(logs.send(new CreateLogStreamCommand({ logGroupName: 'constructor', logStreamName: 'x' }))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
     await logs.send(new CreateLogGroupCommand({ logGroupName: '__proto__' }));
     await logs.send(new CreateLogStreamCommand({ logGroupName: '__proto__', logStreamName: 'constructor' }));
-    await logs.send(new PutLogEventsCommand({ logGroupName: '__proto__', logStreamName: 'constructor', logEvents: [{ timestamp: Date.now(), message: '{"a":"b"}' }] }));
+    await logs.send(
+      new PutLogEventsCommand({
+        logGroupName: '__proto__',
+        logStreamName: 'constructor',
+        logEvents: [{ timestamp: Date.now(), message: '{"a":"b"}' }],
+      }),
+    );
     const all = await logs.send(new FilterLogEventsCommand({ logGroupName: '__proto__' }));
     expect(all.events?.map((e) => [e.logStreamName, e.message])).toEqual([['constructor', '{"a":"b"}']]);
-    const viaPrototype = await logs.send(new FilterLogEventsCommand({ logGroupName: '__proto__', filterPattern: '{ $.constructor != "x" && $.a = "b" }' }));
+    const viaPrototype = await logs.send(
+      new FilterLogEventsCommand({ logGroupName: '__proto__', filterPattern: '{ $.constructor != "x" && $.a = "b" }' }),
+    );
     expect(viaPrototype.events).toHaveLength(1);
     const noOwnField = await logs.send(new FilterLogEventsCommand({ logGroupName: '__proto__', filterPattern: '{ $.toString = * }' }));
     expect(noOwnField.events).toEqual([]);

@@ -62,7 +62,10 @@ describe('CreateSecret', () => {
   it('validates names and values', async () => {
     await expectError(sm.send(new CreateSecretCommand({ Name: 'bad name!', SecretString: 'x' })), 'ValidationException');
     await expectError(sm.send(new CreateSecretCommand({ Name: unique('big'), SecretString: 'x'.repeat(65_537) })), 'InvalidParameterException');
-    await expectError(sm.send(new CreateSecretCommand({ Name: unique('both'), SecretString: 'x', SecretBinary: Buffer.from('y') })), 'InvalidParameterException');
+    await expectError(
+      sm.send(new CreateSecretCommand({ Name: unique('both'), SecretString: 'x', SecretBinary: Buffer.from('y') })),
+      'InvalidParameterException',
+    );
   });
 });
 
@@ -78,7 +81,11 @@ describe('versions and stages', () => {
     expect((await sm.send(new GetSecretValueCommand({ SecretId: name, VersionId: v1.VersionId }))).SecretString).toBe('one');
     const listed = await sm.send(new ListSecretVersionIdsCommand({ SecretId: name, IncludeDeprecated: true }));
     expect(listed.Versions?.map((v) => v.VersionId)).toEqual([v3.VersionId, v2.VersionId, v1.VersionId]);
-    await expectError(sm.send(new GetSecretValueCommand({ SecretId: name, VersionStage: 'NOPE' })), 'ResourceNotFoundException', /staging label: NOPE/);
+    await expectError(
+      sm.send(new GetSecretValueCommand({ SecretId: name, VersionStage: 'NOPE' })),
+      'ResourceNotFoundException',
+      /staging label: NOPE/,
+    );
   });
 
   it('puts a version under a custom stage without touching AWSCURRENT', async () => {
@@ -94,9 +101,23 @@ describe('versions and stages', () => {
     const v1 = await sm.send(new CreateSecretCommand({ Name: name, SecretString: 'one' }));
     const a = await sm.send(new PutSecretValueCommand({ SecretId: name, SecretString: 'a', VersionStages: ['PENDING-A'] }));
     const b = await sm.send(new PutSecretValueCommand({ SecretId: name, SecretString: 'b', VersionStages: ['PENDING-B'] }));
-    await sm.send(new UpdateSecretVersionStageCommand({ SecretId: name, VersionStage: 'AWSCURRENT', MoveToVersionId: a.VersionId, RemoveFromVersionId: v1.VersionId }));
+    await sm.send(
+      new UpdateSecretVersionStageCommand({
+        SecretId: name,
+        VersionStage: 'AWSCURRENT',
+        MoveToVersionId: a.VersionId,
+        RemoveFromVersionId: v1.VersionId,
+      }),
+    );
     await expectError(
-      sm.send(new UpdateSecretVersionStageCommand({ SecretId: name, VersionStage: 'AWSCURRENT', MoveToVersionId: b.VersionId, RemoveFromVersionId: v1.VersionId })),
+      sm.send(
+        new UpdateSecretVersionStageCommand({
+          SecretId: name,
+          VersionStage: 'AWSCURRENT',
+          MoveToVersionId: b.VersionId,
+          RemoveFromVersionId: v1.VersionId,
+        }),
+      ),
       'InvalidParameterException',
     );
     const current = await sm.send(new GetSecretValueCommand({ SecretId: name }));
@@ -110,7 +131,10 @@ describe('versions and stages', () => {
     const first = await sm.send(new PutSecretValueCommand({ SecretId: name, SecretString: 'two', ClientRequestToken: token(7) }));
     const again = await sm.send(new PutSecretValueCommand({ SecretId: name, SecretString: 'two', ClientRequestToken: token(7) }));
     expect(again.VersionId).toBe(first.VersionId);
-    await expectError(sm.send(new PutSecretValueCommand({ SecretId: name, SecretString: 'three', ClientRequestToken: token(7) })), 'ResourceExistsException');
+    await expectError(
+      sm.send(new PutSecretValueCommand({ SecretId: name, SecretString: 'three', ClientRequestToken: token(7) })),
+      'ResourceExistsException',
+    );
   });
 
   it('UpdateSecret changes the description and, with a value, adds a current version', async () => {
@@ -126,7 +150,9 @@ describe('listing', () => {
   const prefix = 'aws/transfer/s-00000000000000001/';
   beforeAll(async () => {
     for (const user of ['amy', 'andy', 'bert', 'Anna']) {
-      await sm.send(new CreateSecretCommand({ Name: `${prefix}${user}`, SecretString: '{}', Tags: [{ Key: 'team', Value: user === 'bert' ? 'ops' : 'dev' }] }));
+      await sm.send(
+        new CreateSecretCommand({ Name: `${prefix}${user}`, SecretString: '{}', Tags: [{ Key: 'team', Value: user === 'bert' ? 'ops' : 'dev' }] }),
+      );
     }
   });
 
@@ -137,7 +163,12 @@ describe('listing', () => {
 
   it('negates with !, and ANDs filters together', async () => {
     const listed = await sm.send(
-      new ListSecretsCommand({ Filters: [{ Key: 'name', Values: [prefix] }, { Key: 'tag-value', Values: ['!ops'] }] }),
+      new ListSecretsCommand({
+        Filters: [
+          { Key: 'name', Values: [prefix] },
+          { Key: 'tag-value', Values: ['!ops'] },
+        ],
+      }),
     );
     expect(listed.SecretList?.map((s) => s.Name).sort()).toEqual([`${prefix}Anna`, `${prefix}amy`, `${prefix}andy`]);
   });
@@ -201,14 +232,21 @@ describe('deletion', () => {
   it('deletes at once with ForceDeleteWithoutRecovery, but not together with a window', async () => {
     const name = unique('forced');
     await sm.send(new CreateSecretCommand({ Name: name, SecretString: 'x' }));
-    await expectError(sm.send(new DeleteSecretCommand({ SecretId: name, ForceDeleteWithoutRecovery: true, RecoveryWindowInDays: 7 })), 'InvalidParameterException');
+    await expectError(
+      sm.send(new DeleteSecretCommand({ SecretId: name, ForceDeleteWithoutRecovery: true, RecoveryWindowInDays: 7 })),
+      'InvalidParameterException',
+    );
     await sm.send(new DeleteSecretCommand({ SecretId: name, ForceDeleteWithoutRecovery: true }));
     await expectError(sm.send(new DescribeSecretCommand({ SecretId: name })), 'ResourceNotFoundException');
     await sm.send(new CreateSecretCommand({ Name: name, SecretString: 'again' }));
   });
 
   it('answers unknown secrets with ResourceNotFoundException and HTTP 400', async () => {
-    const error = await expectError(sm.send(new GetSecretValueCommand({ SecretId: 'missing' })), 'ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
+    const error = await expectError(
+      sm.send(new GetSecretValueCommand({ SecretId: 'missing' })),
+      'ResourceNotFoundException',
+      "Secrets Manager can't find the specified secret.",
+    );
     expect(error.$metadata?.httpStatusCode).toBe(400);
   });
 });

@@ -17,7 +17,13 @@ import {
   PutSecretValueCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { DescribeServerCommand, ListServersCommand, ListTagsForResourceCommand, TestIdentityProviderCommand, TransferClient } from '@aws-sdk/client-transfer';
+import {
+  DescribeServerCommand,
+  ListServersCommand,
+  ListTagsForResourceCommand,
+  TestIdentityProviderCommand,
+  TransferClient,
+} from '@aws-sdk/client-transfer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from './local-stack-fixture';
 
@@ -39,15 +45,23 @@ describe('Transfer', () => {
       [MANAGED_SERVER, 'SERVICE_MANAGED', 'S3'],
     ]);
     const { Server } = await transfer.send(new DescribeServerCommand({ ServerId: LAMBDA_SERVER }));
-    expect(Server).toMatchObject({ Protocols: ['SFTP', 'FTPS'], IdentityProviderDetails: { SftpAuthenticationMethods: 'PUBLIC_KEY_OR_PASSWORD' }, State: 'ONLINE' });
+    expect(Server).toMatchObject({
+      Protocols: ['SFTP', 'FTPS'],
+      IdentityProviderDetails: { SftpAuthenticationMethods: 'PUBLIC_KEY_OR_PASSWORD' },
+      State: 'ONLINE',
+    });
     const tags = await transfer.send(new ListTagsForResourceCommand({ Arn: Server!.Arn }));
     expect(tags.Tags).toContainEqual({ Key: 'Name', Value: 'partner-uploads' });
-    await expect(transfer.send(new DescribeServerCommand({ ServerId: 's-99999999999999999' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    await expect(transfer.send(new DescribeServerCommand({ ServerId: 's-99999999999999999' }))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
   });
 
   it('TestIdentityProvider runs the shipped Lambda handler against the stack’s secrets', async () => {
     const transfer = new TransferClient(stack.clientConfig);
-    const ok = await transfer.send(new TestIdentityProviderCommand({ ServerId: LAMBDA_SERVER, UserName: 'alice', UserPassword: 'Demo-Alice-2026', SourceIp: '10.1.2.3' }));
+    const ok = await transfer.send(
+      new TestIdentityProviderCommand({ ServerId: LAMBDA_SERVER, UserName: 'alice', UserPassword: 'Demo-Alice-2026', SourceIp: '10.1.2.3' }),
+    );
     expect(ok.StatusCode).toBe(200);
     expect(JSON.parse(ok.Response!)).toEqual({
       Role: 'arn:aws:iam::000000000000:role/transfer-efs-user',
@@ -56,9 +70,13 @@ describe('Transfer', () => {
     });
     const denied = await transfer.send(new TestIdentityProviderCommand({ ServerId: LAMBDA_SERVER, UserName: 'alice', UserPassword: 'wrong' }));
     expect(denied).toMatchObject({ StatusCode: 200, Response: '{}', Message: '' });
-    const ftps = await transfer.send(new TestIdentityProviderCommand({ ServerId: LAMBDA_SERVER, UserName: 'carol', UserPassword: 'Demo-Carol-2026', ServerProtocol: 'FTPS' }));
+    const ftps = await transfer.send(
+      new TestIdentityProviderCommand({ ServerId: LAMBDA_SERVER, UserName: 'carol', UserPassword: 'Demo-Carol-2026', ServerProtocol: 'FTPS' }),
+    );
     expect(JSON.parse(ftps.Response!)).toMatchObject({ HomeDirectoryType: 'LOGICAL' });
-    await expect(transfer.send(new TestIdentityProviderCommand({ ServerId: MANAGED_SERVER, UserName: 'alice', UserPassword: 'x' }))).rejects.toMatchObject({
+    await expect(
+      transfer.send(new TestIdentityProviderCommand({ ServerId: MANAGED_SERVER, UserName: 'alice', UserPassword: 'x' })),
+    ).rejects.toMatchObject({
       name: 'InvalidRequestException',
     });
   });
@@ -69,12 +87,22 @@ describe('EFS', () => {
     const efs = new EFSClient(stack.clientConfig);
     const first = await efs.send(new DescribeFileSystemsCommand({ MaxItems: 1 }));
     expect(first.FileSystems).toHaveLength(1);
-    expect(first.FileSystems![0]).toMatchObject({ FileSystemId: 'fs-0123456789abcdef0', AvailabilityZoneName: 'us-east-1a', Encrypted: true, ThroughputMode: 'elastic', LifeCycleState: 'available' });
+    expect(first.FileSystems![0]).toMatchObject({
+      FileSystemId: 'fs-0123456789abcdef0',
+      AvailabilityZoneName: 'us-east-1a',
+      Encrypted: true,
+      ThroughputMode: 'elastic',
+      LifeCycleState: 'available',
+    });
     const second = await efs.send(new DescribeFileSystemsCommand({ MaxItems: 1, Marker: first.NextMarker }));
     expect(second.FileSystems![0]!.FileSystemId).toBe('fs-0a1b2c3d4e5f6a7b8');
     expect(second.NextMarker).toBeUndefined();
     const { AccessPoints } = await efs.send(new DescribeAccessPointsCommand({ FileSystemId: 'fs-0123456789abcdef0' }));
-    expect(AccessPoints?.[0]).toMatchObject({ AccessPointId: 'fsap-0123456789abcdef0', PosixUser: { Uid: 2001, Gid: 2001 }, RootDirectory: { Path: '/home' } });
+    expect(AccessPoints?.[0]).toMatchObject({
+      AccessPointId: 'fsap-0123456789abcdef0',
+      PosixUser: { Uid: 2001, Gid: 2001 },
+      RootDirectory: { Path: '/home' },
+    });
     await expect(efs.send(new DescribeFileSystemsCommand({ FileSystemId: 'fs-deadbeef' }))).rejects.toMatchObject({ name: 'FileSystemNotFound' });
   });
 });
@@ -96,7 +124,9 @@ describe('CloudWatch Logs', () => {
   it('stores events and filters them by terms and JSON patterns', async () => {
     const logs = new CloudWatchLogsClient(stack.clientConfig);
     await logs.send(new CreateLogGroupCommand({ logGroupName: '/test/audit' }));
-    await expect(logs.send(new CreateLogGroupCommand({ logGroupName: '/test/audit' }))).rejects.toMatchObject({ name: 'ResourceAlreadyExistsException' });
+    await expect(logs.send(new CreateLogGroupCommand({ logGroupName: '/test/audit' }))).rejects.toMatchObject({
+      name: 'ResourceAlreadyExistsException',
+    });
     await logs.send(new CreateLogStreamCommand({ logGroupName: '/test/audit', logStreamName: 'day-1' }));
     const t = Date.now();
     await logs.send(
@@ -111,7 +141,9 @@ describe('CloudWatch Logs', () => {
     );
     const byTerm = await logs.send(new FilterLogEventsCommand({ logGroupName: '/test/audit', filterPattern: '"user.delete"' }));
     expect(byTerm.events?.map((e) => (JSON.parse(e.message!) as { username: string }).username)).toEqual(['eve']);
-    const byJson = await logs.send(new FilterLogEventsCommand({ logGroupName: '/test/audit', filterPattern: '{ $.actor = "ann" && $.username = "bob" }' }));
+    const byJson = await logs.send(
+      new FilterLogEventsCommand({ logGroupName: '/test/audit', filterPattern: '{ $.actor = "ann" && $.username = "bob" }' }),
+    );
     expect(byJson.events).toHaveLength(1);
     const byTime = await logs.send(new FilterLogEventsCommand({ logGroupName: '/test/audit', startTime: t + 1 }));
     expect(byTime.events).toHaveLength(1);
@@ -124,7 +156,9 @@ describe('persistence and concurrency', () => {
     const sm = new SecretsManagerClient(stack.clientConfig);
     const name = 'aws/transfer/s-1a2b3c4d5e6f70819/concurrent';
     await sm.send(new CreateSecretCommand({ Name: name, SecretString: 'v0' }));
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => sm.send(new PutSecretValueCommand({ SecretId: name, SecretString: `v${i + 1}` }))));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => sm.send(new PutSecretValueCommand({ SecretId: name, SecretString: `v${i + 1}` }))),
+    );
     const { Versions } = await sm.send(new ListSecretVersionIdsCommand({ SecretId: name, IncludeDeprecated: true }));
     expect(Versions).toHaveLength(51);
     expect(new Set(Versions!.map((v) => v.VersionId))).toEqual(new Set([...results.map((r) => r.VersionId), Versions!.at(-1)!.VersionId]));
@@ -144,7 +178,9 @@ describe('persistence and concurrency', () => {
       const sm2 = new SecretsManagerClient(second.clientConfig);
       expect((await sm2.send(new GetSecretValueCommand({ SecretId: 'persist/me' }))).SecretString).toBe('two');
       expect((await sm2.send(new GetSecretValueCommand({ SecretId: 'persist/me', VersionStage: 'AWSPREVIOUS' }))).SecretString).toBe('one');
-      expect((await sm2.send(new GetSecretValueCommand({ SecretId: 'aws/transfer/s-1a2b3c4d5e6f70819/alice' }))).SecretString).toContain('PasswordHash');
+      expect((await sm2.send(new GetSecretValueCommand({ SecretId: 'aws/transfer/s-1a2b3c4d5e6f70819/alice' }))).SecretString).toContain(
+        'PasswordHash',
+      );
       await second.dispose();
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
@@ -158,7 +194,9 @@ describe('fault injection', () => {
     try {
       const sm = new SecretsManagerClient({ ...faulty.clientConfig, maxAttempts: 2 });
       await sm.send(new CreateSecretCommand({ Name: 'f/one', SecretString: 'before' }));
-      const error = await sm.send(new PutSecretValueCommand({ SecretId: 'f/one', SecretString: 'after' })).catch((err: Error & { $metadata: { attempts: number } }) => err);
+      const error = await sm
+        .send(new PutSecretValueCommand({ SecretId: 'f/one', SecretString: 'after' }))
+        .catch((err: Error & { $metadata: { attempts: number } }) => err);
       expect(error).toMatchObject({ name: 'ThrottlingException', $metadata: { attempts: 2 } });
       expect((await sm.send(new GetSecretValueCommand({ SecretId: 'f/one' }))).SecretString).toBe('before');
     } finally {
@@ -170,7 +208,10 @@ describe('fault injection', () => {
     const faulty = await startTestStack({ faults: 'error=1' });
     try {
       const sm = new SecretsManagerClient({ ...faulty.clientConfig, maxAttempts: 1 });
-      await expect(sm.send(new GetSecretValueCommand({ SecretId: 'x' }))).rejects.toMatchObject({ name: 'InternalServiceError', $metadata: { httpStatusCode: 500 } });
+      await expect(sm.send(new GetSecretValueCommand({ SecretId: 'x' }))).rejects.toMatchObject({
+        name: 'InternalServiceError',
+        $metadata: { httpStatusCode: 500 },
+      });
     } finally {
       await faulty.dispose();
     }

@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '@/local/server';
 
-export type TestStack = LocalStack & { clientConfig: { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } }; dispose(): Promise<void> };
+export type TestStack = LocalStack & {
+  clientConfig: { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } };
+  dispose(): Promise<void>;
+};
 
 export async function startTestStack(options: Partial<LocalStackOptions> = {}): Promise<TestStack> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'transfer-desk-stack-'));

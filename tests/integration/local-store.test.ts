@@ -5,8 +5,21 @@ import { spawn } from 'node:child_process';
 import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CreateLogGroupCommand, CreateLogStreamCommand, CloudWatchLogsClient, FilterLogEventsCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, ListSecretsCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  CreateLogGroupCommand,
+  CreateLogStreamCommand,
+  CloudWatchLogsClient,
+  FilterLogEventsCommand,
+  PutLogEventsCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
+import {
+  CreateSecretCommand,
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  ListSecretsCommand,
+  PutSecretValueCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Store, type SecretRecord } from '@/local/store';
 import { startTestStack } from './local-stack-fixture';
@@ -110,7 +123,12 @@ describe('journal', () => {
     const reopened = new Store(dir);
     const region = reopened.region('us-east-1');
     expect([...region.secrets.keys()].sort()).toEqual(['c/one', 'c/two']);
-    expect(region.logGroups.get('g')?.streams.get('s')?.events.map((e) => e.message)).toEqual(['once']);
+    expect(
+      region.logGroups
+        .get('g')
+        ?.streams.get('s')
+        ?.events.map((e) => e.message),
+    ).toEqual(['once']);
     await reopened.settle();
   });
 });
@@ -175,7 +193,13 @@ describe('crashes', () => {
           acknowledged.push(`kill/s${i}`);
         }),
       );
-      await logs.send(new PutLogEventsCommand({ logGroupName: '/kill/audit', logStreamName: 'day', logEvents: [{ timestamp: Date.now(), message: 'acknowledged' }] }));
+      await logs.send(
+        new PutLogEventsCommand({
+          logGroupName: '/kill/audit',
+          logStreamName: 'day',
+          logEvents: [{ timestamp: Date.now(), message: 'acknowledged' }],
+        }),
+      );
     } finally {
       await first.kill();
     }
@@ -183,7 +207,8 @@ describe('crashes', () => {
     const second = await start();
     try {
       const { sm, logs } = clients(second.endpoint);
-      for (const name of acknowledged) expect((await sm.send(new GetSecretValueCommand({ SecretId: name }))).SecretString).toBe(`v${name.slice('kill/s'.length)}`);
+      for (const name of acknowledged)
+        expect((await sm.send(new GetSecretValueCommand({ SecretId: name }))).SecretString).toBe(`v${name.slice('kill/s'.length)}`);
       const events = await logs.send(new FilterLogEventsCommand({ logGroupName: '/kill/audit' }));
       expect(events.events?.map((e) => e.message)).toEqual(['acknowledged']);
     } finally {
@@ -204,7 +229,13 @@ describe('migration', () => {
       fileSystems: [],
       accessPoints: [],
       roles: [],
-      logGroups: { '/old/audit': { logGroupName: '/old/audit', creationTime: 1, streams: { day: { creationTime: 1, events: [{ timestamp: 1, message: 'old event', ingestionTime: 1, eventId: 'e' }] } } } },
+      logGroups: {
+        '/old/audit': {
+          logGroupName: '/old/audit',
+          creationTime: 1,
+          streams: { day: { creationTime: 1, events: [{ timestamp: 1, message: 'old event', ingestionTime: 1, eventId: 'e' }] } },
+        },
+      },
     };
     // JSON text, as the old stack wrote it: there `__proto__` is an ordinary key.
     const secrets = `{"__proto__":${JSON.stringify(secret('__proto__', 'odd but kept'))},"old/one":${JSON.stringify({ ...secret('old/one', 'kept'), tags: [] })}}`;

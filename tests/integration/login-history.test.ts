@@ -32,7 +32,19 @@ function sftp(user: string, auth: { password?: string; key?: string }): Promise<
   const common = ['-oStrictHostKeyChecking=no', '-oUserKnownHostsFile=/dev/null', '-oConnectTimeout=10', '-P', String(port), '-b', batch];
   const [command, args] = auth.key
     ? ['sftp', ['-oPasswordAuthentication=no', '-oIdentitiesOnly=yes', '-i', auth.key, ...common, `${user}@127.0.0.1`]]
-    : ['sshpass', ['-e', 'sftp', '-oBatchMode=no', '-oPubkeyAuthentication=no', '-oPreferredAuthentications=password', '-oNumberOfPasswordPrompts=1', ...common, `${user}@127.0.0.1`]];
+    : [
+        'sshpass',
+        [
+          '-e',
+          'sftp',
+          '-oBatchMode=no',
+          '-oPubkeyAuthentication=no',
+          '-oPreferredAuthentications=password',
+          '-oNumberOfPasswordPrompts=1',
+          ...common,
+          `${user}@127.0.0.1`,
+        ],
+      ];
   return new Promise((resolve) => {
     const child = spawn(command, args, { env: { ...process.env, SSHPASS: auth.password ?? '' }, stdio: 'ignore' });
     const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
@@ -50,14 +62,31 @@ async function history(username: string): Promise<LoginRecord[]> {
 beforeAll(async () => {
   stack = await startTestStack({ seed: true, sftp: true, sftpPort: 0 });
   port = stack.sftpEndpoints.find((s) => s.serverId === SERVER)!.port;
-  configureAwsClients({ endpoint: stack.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+  configureAwsClients({
+    endpoint: stack.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  });
   work = mkdtempSync(path.join(tmpdir(), 'login-history-'));
   const sm = new SecretsManagerClient(stack.clientConfig);
   const users: Record<string, Record<string, unknown>> = {
     hana: { Password: 'Hana-Pass-1', Role: ROLE, PosixProfile: '{"Uid": 2201, "Gid": 2201}', HomeDirectory: `/${FS}/home/hana` },
     dis: { Password: 'Dis-Pass-1', Role: ROLE, PosixProfile: '{"Uid": 2202, "Gid": 2202}', HomeDirectory: `/${FS}/home/dis`, Disabled: 'true' },
-    old: { Password: 'Old-Pass-1', Role: ROLE, PosixProfile: '{"Uid": 2203, "Gid": 2203}', HomeDirectory: `/${FS}/home/old`, ExpiresAt: '2020-01-01T00:00:00Z' },
-    far: { Password: 'Far-Pass-1', Role: ROLE, PosixProfile: '{"Uid": 2204, "Gid": 2204}', HomeDirectory: `/${FS}/home/far`, AcceptedIpNetwork: '10.0.0.0/8' },
+    old: {
+      Password: 'Old-Pass-1',
+      Role: ROLE,
+      PosixProfile: '{"Uid": 2203, "Gid": 2203}',
+      HomeDirectory: `/${FS}/home/old`,
+      ExpiresAt: '2020-01-01T00:00:00Z',
+    },
+    far: {
+      Password: 'Far-Pass-1',
+      Role: ROLE,
+      PosixProfile: '{"Uid": 2204, "Gid": 2204}',
+      HomeDirectory: `/${FS}/home/far`,
+      AcceptedIpNetwork: '10.0.0.0/8',
+    },
   };
   for (const [name, secret] of Object.entries(users)) {
     await sm.send(new CreateSecretCommand({ Name: `aws/transfer/${SERVER}/${name}`, SecretString: JSON.stringify(secret) }));
@@ -73,7 +102,15 @@ describe('the login history after real logins', () => {
   it('an allowed login is the last successful login, with where from, protocol and method', async () => {
     expect(await sftp('hana', { password: 'Hana-Pass-1' })).toBe(0);
     const [latest] = await history('hana');
-    expect(latest).toMatchObject({ decision: 'allow', reason: 'PASSWORD_OK', sourceIp: '127.0.0.1', protocol: 'SFTP', method: 'password', username: 'hana', serverId: SERVER });
+    expect(latest).toMatchObject({
+      decision: 'allow',
+      reason: 'PASSWORD_OK',
+      sourceIp: '127.0.0.1',
+      protocol: 'SFTP',
+      method: 'password',
+      username: 'hana',
+      serverId: SERVER,
+    });
     const last = await lastSuccessfulLogins(SERVER, ['hana', 'dis', 'nobody']);
     expect(last.get('hana')?.id).toBe(latest!.id);
     expect(last.has('dis')).toBe(false);
@@ -110,7 +147,9 @@ describe('the login history after real logins', () => {
 
   it('a key that is not on file', async () => {
     const other = path.join(work, 'other_ed25519');
-    const made = await new Promise<number>((resolve) => spawn('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', other]).on('close', (c) => resolve(c ?? 1)));
+    const made = await new Promise<number>((resolve) =>
+      spawn('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', other]).on('close', (c) => resolve(c ?? 1)),
+    );
     expect(made).toBe(0);
     expect(await sftp('bob', { key: other })).not.toBe(0);
     const [latest] = await history('bob');
@@ -132,7 +171,9 @@ describe('the login history after real logins', () => {
 
   it('an FTPS login without a password (TestIdentityProvider)', async () => {
     const transfer = new TransferClient(stack.clientConfig);
-    const answer = await transfer.send(new TestIdentityProviderCommand({ ServerId: SERVER, UserName: 'hana', ServerProtocol: 'FTPS', SourceIp: '10.1.2.3' }));
+    const answer = await transfer.send(
+      new TestIdentityProviderCommand({ ServerId: SERVER, UserName: 'hana', ServerProtocol: 'FTPS', SourceIp: '10.1.2.3' }),
+    );
     expect(answer.Response ?? '{}').not.toContain('Role');
     const [latest] = await history('hana');
     expect(latest).toMatchObject({ decision: 'deny', reason: 'EMPTY_PASSWORD_NOT_SFTP', protocol: 'FTPS', sourceIp: '10.1.2.3' });
@@ -170,7 +211,14 @@ describe('the local and AWS paths read the same log shape', () => {
     const local = (await history('hana')).find((r) => r.reason === 'WRONG_PASSWORD')!;
     const shape = (r: LoginRecord) => Object.keys(r).sort();
     expect(shape(fromAws!)).toEqual(shape(local));
-    expect({ ...fromAws, id: '', time: '', latencyMs: 0, requestId: null, coldStart: null }).toEqual({ ...local, id: '', time: '', latencyMs: 0, requestId: null, coldStart: null });
+    expect({ ...fromAws, id: '', time: '', latencyMs: 0, requestId: null, coldStart: null }).toEqual({
+      ...local,
+      id: '',
+      time: '',
+      latencyMs: 0,
+      requestId: null,
+      coldStart: null,
+    });
   });
 });
 
@@ -183,7 +231,13 @@ describe('a test login that explains', () => {
     const far = await testLogin(SERVER, { username: 'far', password: 'Far-Pass-1', sourceIp: '203.0.113.9' }, helpdesk);
     expect(far.explanation).toBe('Source 203.0.113.9 is outside the allow-list 10.0.0.0/8');
     const near = await testLogin(SERVER, { username: 'far', password: 'Far-Pass-1', sourceIp: '10.9.8.7' }, helpdesk);
-    expect(near).toMatchObject({ allowed: true, reason: 'PASSWORD_OK', role: ROLE, homeDirectory: `/${FS}/home/far`, posixProfile: { Uid: 2204, Gid: 2204 } });
+    expect(near).toMatchObject({
+      allowed: true,
+      reason: 'PASSWORD_OK',
+      role: ROLE,
+      homeDirectory: `/${FS}/home/far`,
+      posixProfile: { Uid: 2204, Gid: 2204 },
+    });
     expect(JSON.stringify([wrong, far, near])).not.toMatch(/Far-Pass-1|Not-Hana-1|argon2/);
   });
 
@@ -201,7 +255,13 @@ describe('a test login that explains', () => {
     expect(good).toMatchObject({ allowed: true, reason: 'PUBLIC_KEYS_RETURNED', method: 'publickey', key: { onFile: true } });
     const other = readFileSync(path.join(work, 'other_ed25519.pub'), 'utf8').trim();
     const bad = await testLogin(SERVER, { username: 'bob', publicKey: other }, helpdesk);
-    expect(bad).toMatchObject({ allowed: false, reason: 'PUBLIC_KEY_NOT_ON_FILE', explanation: 'Key login offered a key that is not on file', key: { onFile: false }, role: null });
+    expect(bad).toMatchObject({
+      allowed: false,
+      reason: 'PUBLIC_KEY_NOT_ON_FILE',
+      explanation: 'Key login offered a key that is not on file',
+      key: { onFile: false },
+      role: null,
+    });
     await expect(testLogin(SERVER, { username: 'bob', publicKey: 'ssh-ed25519 !!!' }, helpdesk)).rejects.toThrow(/base64/);
   });
 });

@@ -28,11 +28,12 @@ function sftp(target: { port: number; user: string; password?: string; key?: str
   const auth = target.key
     ? ['-oPasswordAuthentication=no', '-oIdentitiesOnly=yes', '-i', target.key]
     : ['-oBatchMode=no', '-oPubkeyAuthentication=no', '-oPreferredAuthentications=password', '-oNumberOfPasswordPrompts=1'];
-  const [command, args] = target.password !== undefined && !target.key
-    ? ['sshpass', ['-e', 'sftp', ...auth, ...common, `${target.user}@127.0.0.1`]]
-    : target.password !== undefined
-      ? ['sshpass', ['-e', 'sftp', '-oBatchMode=no', '-i', target.key!, '-oIdentitiesOnly=yes', ...common, `${target.user}@127.0.0.1`]]
-      : ['sftp', [...auth, ...common, `${target.user}@127.0.0.1`]];
+  const [command, args] =
+    target.password !== undefined && !target.key
+      ? ['sshpass', ['-e', 'sftp', ...auth, ...common, `${target.user}@127.0.0.1`]]
+      : target.password !== undefined
+        ? ['sshpass', ['-e', 'sftp', '-oBatchMode=no', '-i', target.key!, '-oIdentitiesOnly=yes', ...common, `${target.user}@127.0.0.1`]]
+        : ['sftp', [...auth, ...common, `${target.user}@127.0.0.1`]];
   return new Promise((resolve) => {
     const child = spawn(command, args, { env: { ...process.env, SSHPASS: target.password ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -57,11 +58,34 @@ beforeAll(async () => {
   chmodSync(keyFile, 0o600);
   const sm = new SecretsManagerClient(stack.clientConfig);
   const users: Record<string, Record<string, unknown>> = {
-    dora: { Password: 'Dora-Pass-1', Role: ROLE, PosixProfile: '{"Uid": 2101, "Gid": 2101}', HomeDirectoryDetails: `[{"Entry": "/", "Target": "/${FS}/home/dora"}]` },
+    dora: {
+      Password: 'Dora-Pass-1',
+      Role: ROLE,
+      PosixProfile: '{"Uid": 2101, "Gid": 2101}',
+      HomeDirectoryDetails: `[{"Entry": "/", "Target": "/${FS}/home/dora"}]`,
+    },
     dis: { Password: 'Dis-Pass-1', Role: ROLE, PosixProfile: '{"Uid": 2102, "Gid": 2102}', HomeDirectory: `/${FS}/home/dis`, Disabled: 'true' },
-    old: { Password: 'Old-Pass-1', Role: ROLE, PosixProfile: '{"Uid": 2103, "Gid": 2103}', HomeDirectory: `/${FS}/home/old`, ExpiresAt: '2020-01-01T00:00:00Z' },
-    far: { Password: 'Far-Pass-1', Role: ROLE, PosixProfile: '{"Uid": 2104, "Gid": 2104}', HomeDirectory: `/${FS}/home/far`, AcceptedIpNetwork: '10.0.0.0/8' },
-    near: { Password: 'Near-Pass-1', Role: ROLE, PosixProfile: '{"Uid": 2105, "Gid": 2105}', HomeDirectory: `/${FS}/home/near`, AcceptedIpNetwork: '127.0.0.0/8,::1/128' },
+    old: {
+      Password: 'Old-Pass-1',
+      Role: ROLE,
+      PosixProfile: '{"Uid": 2103, "Gid": 2103}',
+      HomeDirectory: `/${FS}/home/old`,
+      ExpiresAt: '2020-01-01T00:00:00Z',
+    },
+    far: {
+      Password: 'Far-Pass-1',
+      Role: ROLE,
+      PosixProfile: '{"Uid": 2104, "Gid": 2104}',
+      HomeDirectory: `/${FS}/home/far`,
+      AcceptedIpNetwork: '10.0.0.0/8',
+    },
+    near: {
+      Password: 'Near-Pass-1',
+      Role: ROLE,
+      PosixProfile: '{"Uid": 2105, "Gid": 2105}',
+      HomeDirectory: `/${FS}/home/near`,
+      AcceptedIpNetwork: '127.0.0.0/8,::1/128',
+    },
   };
   for (const [name, secret] of Object.entries(users)) {
     await sm.send(new CreateSecretCommand({ Name: `aws/transfer/${SERVER}/${name}`, SecretString: JSON.stringify(secret) }));
@@ -77,7 +101,12 @@ describe('logins through the Lambda', () => {
   it('a password user uploads and downloads; the file sits at the mapped path with the user’s UID/GID', async () => {
     const local = path.join(work, 'report.csv');
     writeFileSync(local, 'id,amount\n1,42\n');
-    const result = await sftp({ port, user: 'dora', password: 'Dora-Pass-1' }, ['pwd', `put ${local} report.csv`, 'ls -l', `get report.csv ${local}.back`]);
+    const result = await sftp({ port, user: 'dora', password: 'Dora-Pass-1' }, [
+      'pwd',
+      `put ${local} report.csv`,
+      'ls -l',
+      `get report.csv ${local}.back`,
+    ]);
     expect(result.code, result.output).toBe(0);
     expect(result.output).toContain('Remote working directory: /');
     const stored = efs(FS, 'home', 'dora', 'report.csv');
@@ -108,7 +137,9 @@ describe('logins through the Lambda', () => {
 
   it('refuses a key the Lambda did not return', async () => {
     const other = path.join(work, 'other');
-    const made = await new Promise<number>((resolve) => spawn('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', other]).on('close', (c) => resolve(c ?? 1)));
+    const made = await new Promise<number>((resolve) =>
+      spawn('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', other]).on('close', (c) => resolve(c ?? 1)),
+    );
     expect(made).toBe(0);
     expect((await sftp({ port, user: 'bob', key: other }, ['pwd'])).code).not.toBe(0);
   });
@@ -171,7 +202,13 @@ describe('PUBLIC_KEY_AND_PASSWORD', () => {
     await sm.send(
       new CreateSecretCommand({
         Name: `aws/transfer/${SERVER}/both`,
-        SecretString: JSON.stringify({ Password: 'Both-Pass-1', PublicKey: key, Role: ROLE, PosixProfile: '{"Uid": 2106, "Gid": 2106}', HomeDirectory: `/${FS}/home/both` }),
+        SecretString: JSON.stringify({
+          Password: 'Both-Pass-1',
+          PublicKey: key,
+          Role: ROLE,
+          PosixProfile: '{"Uid": 2106, "Gid": 2106}',
+          HomeDirectory: `/${FS}/home/both`,
+        }),
       }),
     );
     const server = await startSftpServer({

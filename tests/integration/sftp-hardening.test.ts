@@ -27,7 +27,16 @@ function sftpCli(target: { port: number; user: string; password: string }, comma
   const batch = path.join(work, `batch-${Math.random().toString(36).slice(2)}`);
   writeFileSync(batch, `${commands.join('\n')}\n`);
   const args = ['-e', 'sftp', '-oBatchMode=no', '-oPubkeyAuthentication=no', '-oPreferredAuthentications=password', '-oNumberOfPasswordPrompts=1'];
-  args.push('-oStrictHostKeyChecking=no', '-oUserKnownHostsFile=/dev/null', '-oConnectTimeout=10', '-P', String(target.port), '-b', batch, `${target.user}@127.0.0.1`);
+  args.push(
+    '-oStrictHostKeyChecking=no',
+    '-oUserKnownHostsFile=/dev/null',
+    '-oConnectTimeout=10',
+    '-P',
+    String(target.port),
+    '-b',
+    batch,
+    `${target.user}@127.0.0.1`,
+  );
   return new Promise((resolve) => {
     const child = spawn('sshpass', args, { env: { ...process.env, SSHPASS: target.password }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -126,10 +135,30 @@ beforeAll(async () => {
     hana: { Password: 'Hana-Pass-1', Role: ROLE, PosixProfile: `{"Uid": ${uid}, "Gid": ${uid}}`, HomeDirectory: `/${FS}/home/hana` },
     // Written straight to Secrets Manager, past the console's contract: each tries to leave its target.
     esc1: { Password: 'Esc-Pass-1', Role: ROLE, PosixProfile: '{"Uid": 2201, "Gid": 2201}', HomeDirectory: `/${FS}/home/../..` },
-    esc2: { Password: 'Esc-Pass-1', Role: ROLE, PosixProfile: '{"Uid": 2202, "Gid": 2202}', HomeDirectoryDetails: `[{"Entry": "/", "Target": "/${FS}/.."}]` },
-    esc3: { Password: 'Esc-Pass-1', Role: ROLE, PosixProfile: '{"Uid": 2203, "Gid": 2203}', HomeDirectoryDetails: `[{"Entry": "/in", "Target": "/${FS}/home/./../../fs-0a1b2c3d4e5f6a7b8"}]` },
-    esc4: { Password: 'Esc-Pass-1', Role: ROLE, PosixProfile: '{"Uid": 2204, "Gid": 2204}', HomeDirectoryDetails: `[{"Entry": "/../x", "Target": "/${FS}/home/esc4"}]` },
-    esc5: { Password: 'Esc-Pass-1', Role: ROLE, PosixProfile: '{"Uid": 2205, "Gid": 2205}', HomeDirectoryDetails: `[{"Entry": "/in", "Target": "/${FS}//home"}]` },
+    esc2: {
+      Password: 'Esc-Pass-1',
+      Role: ROLE,
+      PosixProfile: '{"Uid": 2202, "Gid": 2202}',
+      HomeDirectoryDetails: `[{"Entry": "/", "Target": "/${FS}/.."}]`,
+    },
+    esc3: {
+      Password: 'Esc-Pass-1',
+      Role: ROLE,
+      PosixProfile: '{"Uid": 2203, "Gid": 2203}',
+      HomeDirectoryDetails: `[{"Entry": "/in", "Target": "/${FS}/home/./../../fs-0a1b2c3d4e5f6a7b8"}]`,
+    },
+    esc4: {
+      Password: 'Esc-Pass-1',
+      Role: ROLE,
+      PosixProfile: '{"Uid": 2204, "Gid": 2204}',
+      HomeDirectoryDetails: `[{"Entry": "/../x", "Target": "/${FS}/home/esc4"}]`,
+    },
+    esc5: {
+      Password: 'Esc-Pass-1',
+      Role: ROLE,
+      PosixProfile: '{"Uid": 2205, "Gid": 2205}',
+      HomeDirectoryDetails: `[{"Entry": "/in", "Target": "/${FS}//home"}]`,
+    },
     esc6: { Password: 'Esc-Pass-1', Role: ROLE, PosixProfile: '{"Uid": 2206, "Gid": 2206}', HomeDirectory: `/${FS}/home/esc6\n/../..` },
   };
   for (const [name, secret] of Object.entries(users)) {
@@ -279,8 +308,12 @@ describe('one session cannot exhaust the stack', () => {
 
   it('caps a user’s handles across connections, and gives them back when a connection drops', async () => {
     const server = await stubServer({ ...NO_PENALTIES, maxOpenHandles: 5, maxUserHandles: 8 });
-    const opendirs = (sftp: SFTPWrapper, count: number) => Promise.allSettled(Array.from({ length: count }, () => promised<Buffer>((cb) => sftp.opendir('.', cb))));
-    const counts = (results: PromiseSettledResult<Buffer>[]) => [results.filter((r) => r.status === 'fulfilled').length, results.filter((r) => r.status === 'rejected').length];
+    const opendirs = (sftp: SFTPWrapper, count: number) =>
+      Promise.allSettled(Array.from({ length: count }, () => promised<Buffer>((cb) => sftp.opendir('.', cb))));
+    const counts = (results: PromiseSettledResult<Buffer>[]) => [
+      results.filter((r) => r.status === 'fulfilled').length,
+      results.filter((r) => r.status === 'rejected').length,
+    ];
     try {
       const first = await login(server.port, 'hoarder', ['right-password']);
       const second = await login(server.port, 'hoarder', ['right-password']);
@@ -320,7 +353,12 @@ describe('one session cannot exhaust the stack', () => {
   it('drops setuid, setgid and sticky bits on chmod (SETSTAT) and fchmod (FSETSTAT)', async () => {
     const local = path.join(work, 'tool.sh');
     writeFileSync(local, '#!/bin/sh\n');
-    const result = await sftpCli({ port, user: 'hana', password: 'Hana-Pass-1' }, [`put ${local} tool.sh`, 'chmod 4755 tool.sh', 'chmod 2775 .', 'ls -l']);
+    const result = await sftpCli({ port, user: 'hana', password: 'Hana-Pass-1' }, [
+      `put ${local} tool.sh`,
+      'chmod 4755 tool.sh',
+      'chmod 2775 .',
+      'ls -l',
+    ]);
     expect(result.code, result.output).toBe(0);
     expect(statSync(efs(FS, 'home', 'hana', 'tool.sh')).mode & 0o7777).toBe(0o755);
     expect(statSync(efs(FS, 'home', 'hana')).mode & 0o7000).toBe(0);
@@ -417,8 +455,12 @@ describe('uploads', () => {
     session.client.end();
     await session.closed;
     await expect.poll(() => logs.filter((line) => line.event === 'sftp-upload-interrupted').length, { timeout: 5_000 }).toBeGreaterThanOrEqual(2);
-    expect(logs).toContainEqual(expect.objectContaining({ event: 'sftp-upload-interrupted', path: `/${FS}/home/hana/report.csv`, bytesWritten: 5000, username: 'hana' }));
-    expect(logs).toContainEqual(expect.objectContaining({ event: 'sftp-upload-interrupted', path: `/${FS}/home/hana/new-upload.bin`, bytesWritten: 1234 }));
+    expect(logs).toContainEqual(
+      expect.objectContaining({ event: 'sftp-upload-interrupted', path: `/${FS}/home/hana/report.csv`, bytesWritten: 5000, username: 'hana' }),
+    );
+    expect(logs).toContainEqual(
+      expect.objectContaining({ event: 'sftp-upload-interrupted', path: `/${FS}/home/hana/new-upload.bin`, bytesWritten: 1234 }),
+    );
     expect(readFileSync(efs(FS, 'home', 'hana', 'report.csv'), 'utf8')).toBe('the previous, complete report\n');
     expect(existsSync(efs(FS, 'home', 'hana', 'new-upload.bin'))).toBe(false);
     expect(readdirSync(efs(FS, 'home', 'hana')).filter((name) => name.startsWith('.transfer-desk-upload-'))).toEqual([]);
@@ -448,7 +490,9 @@ describe('uploads', () => {
     try {
       await expect.poll(() => existsSync(stale), { timeout: 10_000 }).toBe(false);
       expect(existsSync(recent)).toBe(true);
-      expect(server.lines).toContainEqual(expect.objectContaining({ event: 'sftp-stale-uploads-removed', paths: expect.arrayContaining([path.relative(efs(), stale)]) as string[] }));
+      expect(server.lines).toContainEqual(
+        expect.objectContaining({ event: 'sftp-stale-uploads-removed', paths: expect.arrayContaining([path.relative(efs(), stale)]) as string[] }),
+      );
     } finally {
       await server.close();
     }

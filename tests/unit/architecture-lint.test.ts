@@ -37,44 +37,96 @@ const packages = (message: RegExp) => [{ rule: 'no-restricted-imports', message:
 
 describe('architecture import rules', () => {
   it('lets each folder import what docs/architecture.md allows', async () => {
-    expect(await violations('lambda/fixture.ts', "import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';\nimport { decideLogin } from '../lib/idp/decide-login';\nimport { verifyPassword } from '@/lib/secret/password';\nimport { readFileSync } from 'node:fs';\nexport { SecretsManagerClient, decideLogin, verifyPassword, readFileSync };")).toEqual([]);
-    expect(await violations('lib/secret/fixture.ts', "import { z } from 'zod';\nimport ipaddr from 'ipaddr.js';\nimport { argon2id } from 'hash-wasm';\nimport { createHash } from 'node:crypto';\nexport { z, ipaddr, argon2id, createHash };")).toEqual([]);
-    expect(await violations('local/fixture.ts', "import { createHandler } from '../lambda/handler';\nimport { parseStoredSecret } from '../lib/secret/contract';\nexport { createHandler, parseStoredSecret };")).toEqual([]);
-    expect(await violations('components/fixture.tsx', "import Link from 'next/link';\nimport { FIELD } from '@/lib/console/user-form-fields';\nimport { signOut } from 'next-auth/react';\nexport { Link, FIELD, signOut };")).toEqual([]);
+    expect(
+      await violations(
+        'lambda/fixture.ts',
+        "import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';\nimport { decideLogin } from '../lib/idp/decide-login';\nimport { verifyPassword } from '@/lib/secret/password';\nimport { readFileSync } from 'node:fs';\nexport { SecretsManagerClient, decideLogin, verifyPassword, readFileSync };",
+      ),
+    ).toEqual([]);
+    expect(
+      await violations(
+        'lib/secret/fixture.ts',
+        "import { z } from 'zod';\nimport ipaddr from 'ipaddr.js';\nimport { argon2id } from 'hash-wasm';\nimport { createHash } from 'node:crypto';\nexport { z, ipaddr, argon2id, createHash };",
+      ),
+    ).toEqual([]);
+    expect(
+      await violations(
+        'local/fixture.ts',
+        "import { createHandler } from '../lambda/handler';\nimport { parseStoredSecret } from '../lib/secret/contract';\nexport { createHandler, parseStoredSecret };",
+      ),
+    ).toEqual([]);
+    expect(
+      await violations(
+        'components/fixture.tsx',
+        "import Link from 'next/link';\nimport { FIELD } from '@/lib/console/user-form-fields';\nimport { signOut } from 'next-auth/react';\nexport { Link, FIELD, signOut };",
+      ),
+    ).toEqual([]);
     expect(await violations('app/fixture.ts', "import { listUsers } from '@/lib/console/users';\nexport { listUsers };")).toEqual([]);
   });
 
   it('reports lib/ importing the console, by relative path or alias', async () => {
-    expect(await violations('lib/console/fixture.ts', "import { CopyButton } from '../../components/copy-button';\nexport { CopyButton };")).toEqual(paths(/never imports the console/));
-    expect(await violations('lib/auth/fixture.ts', "import { CopyButton } from '@/components/copy-button';\nexport { CopyButton };")).toEqual(paths(/never imports the console/));
+    expect(await violations('lib/console/fixture.ts', "import { CopyButton } from '../../components/copy-button';\nexport { CopyButton };")).toEqual(
+      paths(/never imports the console/),
+    );
+    expect(await violations('lib/auth/fixture.ts', "import { CopyButton } from '@/components/copy-button';\nexport { CopyButton };")).toEqual(
+      paths(/never imports the console/),
+    );
   });
 
   it('reports the contract importing React, Next, server-only, the AWS SDK or the console data layer', async () => {
     expect(await violations('lib/secret/fixture.ts', "import 'server-only';")).toEqual(packages(/only node built-ins, zod/));
     expect(await violations('lib/idp/fixture.ts', "import { useState } from 'react';\nexport { useState };")).toEqual(packages(/no React, Next/));
-    expect(await violations('lib/idp/fixture.ts', "import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';\nexport { SecretsManagerClient };")).toEqual(packages(/AWS SDK/));
-    expect(await violations('lib/secret/fixture.ts', "import { consoleMessage } from '../console/errors';\nexport { consoleMessage };")).toEqual(paths(/contract shared with the Lambda/));
+    expect(
+      await violations(
+        'lib/idp/fixture.ts',
+        "import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';\nexport { SecretsManagerClient };",
+      ),
+    ).toEqual(packages(/AWS SDK/));
+    expect(await violations('lib/secret/fixture.ts', "import { consoleMessage } from '../console/errors';\nexport { consoleMessage };")).toEqual(
+      paths(/contract shared with the Lambda/),
+    );
   });
 
   it('reports the Lambda importing anything but lib/secret, lib/idp and the Secrets Manager client', async () => {
-    expect(await violations('lambda/fixture.ts', "import { TransferClient } from '@aws-sdk/client-transfer';\nexport { TransferClient };")).toEqual(packages(/Lambda imports only/));
-    expect(await violations('lambda/fixture.ts', "import { consoleMessage } from '../lib/console/errors';\nexport { consoleMessage };")).toEqual(paths(/Lambda imports only/));
-    expect(await violations('lambda/fixture.ts', "import { startLocalStack } from '../local/server';\nexport { startLocalStack };")).toEqual(paths(/Lambda imports only/));
+    expect(await violations('lambda/fixture.ts', "import { TransferClient } from '@aws-sdk/client-transfer';\nexport { TransferClient };")).toEqual(
+      packages(/Lambda imports only/),
+    );
+    expect(await violations('lambda/fixture.ts', "import { consoleMessage } from '../lib/console/errors';\nexport { consoleMessage };")).toEqual(
+      paths(/Lambda imports only/),
+    );
+    expect(await violations('lambda/fixture.ts', "import { startLocalStack } from '../local/server';\nexport { startLocalStack };")).toEqual(
+      paths(/Lambda imports only/),
+    );
   });
 
   it('reports components/ reaching for data or server-only code', async () => {
-    expect(await violations('components/fixture.tsx', "import { listUsers } from '@/lib/console/users';\nexport { listUsers };")).toEqual(paths(/only the browser-safe/));
-    expect(await violations('components/fixture.tsx', "import { getActor } from '../lib/auth/session';\nexport { getActor };")).toEqual(paths(/no data access/));
+    expect(await violations('components/fixture.tsx', "import { listUsers } from '@/lib/console/users';\nexport { listUsers };")).toEqual(
+      paths(/only the browser-safe/),
+    );
+    expect(await violations('components/fixture.tsx', "import { getActor } from '../lib/auth/session';\nexport { getActor };")).toEqual(
+      paths(/no data access/),
+    );
     expect(await violations('components/fixture.tsx', "import 'server-only';")).toEqual(packages(/no data access/));
-    expect(await violations('components/fixture.tsx', "import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';\nexport { SecretsManagerClient };")).toEqual(packages(/no data access/));
+    expect(
+      await violations(
+        'components/fixture.tsx',
+        "import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';\nexport { SecretsManagerClient };",
+      ),
+    ).toEqual(packages(/no data access/));
   });
 
   it('reports local/ importing the console or the Lambda beyond its handler', async () => {
-    expect(await violations('local/fixture.ts', "import { listUsers } from '../lib/console/users';\nexport { listUsers };")).toEqual(paths(/local\/ imports only/));
-    expect(await violations('local/sftp/fixture.ts', "import { handler } from '../../lambda/index';\nexport { handler };")).toEqual(paths(/only lambda\/handler/));
+    expect(await violations('local/fixture.ts', "import { listUsers } from '../lib/console/users';\nexport { listUsers };")).toEqual(
+      paths(/local\/ imports only/),
+    );
+    expect(await violations('local/sftp/fixture.ts', "import { handler } from '../../lambda/index';\nexport { handler };")).toEqual(
+      paths(/only lambda\/handler/),
+    );
   });
 
   it('reports the console importing the local stack', async () => {
-    expect(await violations('app/fixture.ts', "import { startLocalStack } from '@/local/server';\nexport { startLocalStack };")).toEqual(paths(/never the local stack/));
+    expect(await violations('app/fixture.ts', "import { startLocalStack } from '@/local/server';\nexport { startLocalStack };")).toEqual(
+      paths(/never the local stack/),
+    );
   });
 });

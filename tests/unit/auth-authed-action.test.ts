@@ -43,7 +43,10 @@ describe('authedAction', () => {
 
   it('lets admins do helpdesk actions', async () => {
     session.actor = { username: 'ann', name: 'Ann', role: 'admin' };
-    expect(await authedAction('helpdesk', schema, work)({ status: 'idle' }, form({ username: 'alice' }))).toEqual({ status: 'success', message: 'did alice' });
+    expect(await authedAction('helpdesk', schema, work)({ status: 'idle' }, form({ username: 'alice' }))).toEqual({
+      status: 'success',
+      message: 'did alice',
+    });
   });
 
   it('turns zod errors into field errors and does not run the action', async () => {
@@ -63,9 +66,20 @@ describe('authedAction', () => {
     const throttled = Object.assign(new Error('Rate exceeded for secret hunter2'), { name: 'ThrottlingException' });
     const failing = authedAction('admin', schema, () => Promise.reject(throttled));
     const result = await failing({ status: 'idle' }, form({ username: 'alice' }));
-    expect(result).toEqual({ status: 'error', code: 'failed', message: 'AWS is throttling requests right now. Nothing was changed; try again in a moment.', values: { username: 'alice' } });
+    expect(result).toEqual({
+      status: 'error',
+      code: 'failed',
+      message: 'AWS is throttling requests right now. Nothing was changed; try again in a moment.',
+      values: { username: 'alice' },
+    });
     const specific = authedAction('admin', schema, () => Promise.reject(new ConsoleError('Name taken', { username: ['Taken'] })));
-    expect(await specific({ status: 'idle' }, form({ username: 'alice' }))).toEqual({ status: 'error', code: 'failed', message: 'Name taken', fieldErrors: { username: ['Taken'] }, values: { username: 'alice' } });
+    expect(await specific({ status: 'idle' }, form({ username: 'alice' }))).toEqual({
+      status: 'error',
+      code: 'failed',
+      message: 'Name taken',
+      fieldErrors: { username: ['Taken'] },
+      values: { username: 'alice' },
+    });
   });
 
   it('reads named inputs, repeated names as arrays, any name safely', () => {
@@ -81,9 +95,16 @@ describe('authedAction', () => {
 
   it('takes bound values over posted ones, and never echoes a tested password', async () => {
     session.actor = { username: 'ann', name: 'Ann', role: 'admin' };
-    const seen = vi.fn((input: { serverId: string; username: string }) => Promise.resolve({ status: 'success' as const, message: `${input.serverId}/${input.username}` }));
-    const bound = authedAction('helpdesk', z.object({ serverId: z.string(), username: z.string().min(3, 'Too short') }), seen, { bound: ['serverId'] });
-    expect(await bound('s-bound', { status: 'idle' }, form({ serverId: 's-posted', username: 'alice' }))).toEqual({ status: 'success', message: 's-bound/alice' });
+    const seen = vi.fn((input: { serverId: string; username: string }) =>
+      Promise.resolve({ status: 'success' as const, message: `${input.serverId}/${input.username}` }),
+    );
+    const bound = authedAction('helpdesk', z.object({ serverId: z.string(), username: z.string().min(3, 'Too short') }), seen, {
+      bound: ['serverId'],
+    });
+    expect(await bound('s-bound', { status: 'idle' }, form({ serverId: 's-posted', username: 'alice' }))).toEqual({
+      status: 'success',
+      message: 's-bound/alice',
+    });
     session.actor = null;
     const refused = await bound('s-bound', { status: 'idle' }, form({ username: 'alice', password: 'hunter2-secret' }));
     expect(refused).toMatchObject({ status: 'error', code: 'session-ended', values: { username: 'alice' } });

@@ -17,9 +17,12 @@ function idp(groups: () => string[], refreshOk = () => true) {
   const answer = (input: string | URL, init?: RequestInit): Response => {
     const url = String(input);
     calls.push(url);
-    if (url.endsWith('/.well-known/openid-configuration')) return Response.json({ userinfo_endpoint: 'https://idp.test/userinfo', token_endpoint: 'https://idp.test/token' });
+    if (url.endsWith('/.well-known/openid-configuration'))
+      return Response.json({ userinfo_endpoint: 'https://idp.test/userinfo', token_endpoint: 'https://idp.test/token' });
     if (url === 'https://idp.test/userinfo') {
-      return (init?.headers as Record<string, string>).authorization === 'Bearer live-token' ? Response.json({ sub: 'u1', groups: groups() }) : new Response('', { status: 401 });
+      return (init?.headers as Record<string, string>).authorization === 'Bearer live-token'
+        ? Response.json({ sub: 'u1', groups: groups() })
+        : new Response('', { status: 401 });
     }
     if (url === 'https://idp.test/token') {
       if (!refreshOk()) return new Response('{"error":"invalid_grant"}', { status: 400 });
@@ -43,7 +46,15 @@ describe('OIDC role re-check', () => {
     let groups = ['transfer-desk-admins'];
     let now = Date.UTC(2026, 0, 5, 9);
     const { fetcher } = idp(() => groups);
-    const recheckOidc = createOidcRoleCheck({ issuer: 'https://idp.test', clientId: 'c', clientSecret: 's', groupsClaim: 'groups', roleFromGroups: (g) => roleFromGroups(g, {}), fetcher, now: () => now });
+    const recheckOidc = createOidcRoleCheck({
+      issuer: 'https://idp.test',
+      clientId: 'c',
+      clientSecret: 's',
+      groupsClaim: 'groups',
+      roleFromGroups: (g) => roleFromGroups(g, {}),
+      fetcher,
+      now: () => now,
+    });
     const claims = await signedIn(now, { accessToken: 'live-token', accessTokenExpiresAt: now + 3600_000, refreshToken: 'r1' });
     now += 6 * 60_000;
     expect(await checkSession(claims, { now, policy, dir, recheckOidc })).toMatchObject({ ok: true, role: 'admin' });
@@ -59,8 +70,19 @@ describe('OIDC role re-check', () => {
   it('uses the refresh token once the access token has expired, and ends the session when the refresh is refused', async () => {
     let now = Date.UTC(2026, 0, 6, 9);
     let refreshOk = true;
-    const { fetcher, calls } = idp(() => ['transfer-desk-admins'], () => refreshOk);
-    const recheckOidc = createOidcRoleCheck({ issuer: 'https://idp.test', clientId: 'c', clientSecret: 's', groupsClaim: 'groups', roleFromGroups: (g) => roleFromGroups(g, {}), fetcher, now: () => now });
+    const { fetcher, calls } = idp(
+      () => ['transfer-desk-admins'],
+      () => refreshOk,
+    );
+    const recheckOidc = createOidcRoleCheck({
+      issuer: 'https://idp.test',
+      clientId: 'c',
+      clientSecret: 's',
+      groupsClaim: 'groups',
+      roleFromGroups: (g) => roleFromGroups(g, {}),
+      fetcher,
+      now: () => now,
+    });
     const claims = await signedIn(now, { accessToken: 'old', accessTokenExpiresAt: now + 60_000, refreshToken: 'r1' });
     now += 6 * 60_000;
     expect(await checkSession(claims, { now, policy, dir, recheckOidc })).toMatchObject({ ok: true });

@@ -11,7 +11,10 @@ const { proxy } = await import('@/proxy');
 const BASE = 'http://127.0.0.1:3000';
 let cookie = '';
 beforeAll(async () => {
-  cookie = await encode({ token: { username: 'ann', role: 'admin', sid: 'A'.repeat(43), signedInAt: Date.now(), provider: 'credentials' }, secret: process.env.NEXTAUTH_SECRET! });
+  cookie = await encode({
+    token: { username: 'ann', role: 'admin', sid: 'A'.repeat(43), signedInAt: Date.now(), provider: 'credentials' },
+    secret: process.env.NEXTAUTH_SECRET!,
+  });
 });
 
 function request(path: string, init: { method?: string; headers?: Record<string, string> } = {}) {
@@ -73,7 +76,10 @@ describe('the proxy', () => {
   });
 
   it('refuses a session cookie past its absolute lifetime', async () => {
-    const old = await encode({ token: { username: 'ann', role: 'admin', sid: 'A'.repeat(43), signedInAt: Date.now() - 9 * 60 * 60_000, provider: 'credentials' }, secret: process.env.NEXTAUTH_SECRET! });
+    const old = await encode({
+      token: { username: 'ann', role: 'admin', sid: 'A'.repeat(43), signedInAt: Date.now() - 9 * 60 * 60_000, provider: 'credentials' },
+      secret: process.env.NEXTAUTH_SECRET!,
+    });
     const response = await proxy(request('/servers', { headers: { cookie: `next-auth.session-token=${old}` } }));
     expect(response.status).toBe(307);
   });

@@ -21,7 +21,11 @@ const limits = { absoluteMs: 8 * 3600_000, idleMs: 30 * 60_000 };
 describe('session records', () => {
   it('a re-check that finishes after sign-out does not bring the session back', async () => {
     const sid = newSessionId();
-    await createSessionRecord(sid, { username: 'olga', role: 'admin', provider: 'oidc', createdAt: T, roleCheckedAt: T, oidc: { refreshToken: 'r1' } }, dir);
+    await createSessionRecord(
+      sid,
+      { username: 'olga', role: 'admin', provider: 'oidc', createdAt: T, roleCheckedAt: T, oidc: { refreshToken: 'r1' } },
+      dir,
+    );
     const found = await readSessionRecord(sid, dir);
     expect(found?.record.oidc?.refreshToken).toBe('r1');
     await endSession(sid, dir);

@@ -1,6 +1,17 @@
 // The bulk file formats and the retry helpers: one case per rule.
 import { describe, expect, it } from 'vitest';
-import { BulkFileError, bulkUserToForm, CSV_COLUMNS, parseBulkFile, parseCsv, parseJson, TEMPLATE_USERS, templateCsv, writeCsv, writeJson } from '@/lib/console/bulk/format';
+import {
+  BulkFileError,
+  bulkUserToForm,
+  CSV_COLUMNS,
+  parseBulkFile,
+  parseCsv,
+  parseJson,
+  TEMPLATE_USERS,
+  templateCsv,
+  writeCsv,
+  writeJson,
+} from '@/lib/console/bulk/format';
 import { assessPosture } from '@/lib/console/bulk/posture';
 import { forEachBounded, isRetryable, withBackoff } from '@/lib/console/bulk/retry';
 import { recogniseFunction } from '@/lib/console/bulk/upgrade';
@@ -10,7 +21,9 @@ const header = CSV_COLUMNS.join(',');
 
 describe('reading a CSV', () => {
   it('numbers rows by the line they start on, a quoted multi-line cell included', () => {
-    const rows = parseCsv(`${header}\nann,,generate,,,r,1,1,,,/fs-1/home/ann,,,,\nbob,,none,,"ssh-ed25519 AAAA a\nssh-ed25519 AAAA b",r,2,2,,,/fs-1/home/bob,,,,\ncid,,generate,,,r,3,3,,,/fs-1/home/cid,,,,\n`);
+    const rows = parseCsv(
+      `${header}\nann,,generate,,,r,1,1,,,/fs-1/home/ann,,,,\nbob,,none,,"ssh-ed25519 AAAA a\nssh-ed25519 AAAA b",r,2,2,,,/fs-1/home/bob,,,,\ncid,,generate,,,r,3,3,,,/fs-1/home/cid,,,,\n`,
+    );
     expect(rows.map((r) => [r.row, r.user.username])).toEqual([
       [2, 'ann'],
       [3, 'bob'],
@@ -29,7 +42,16 @@ describe('reading a CSV', () => {
 
   it('reads mappings, lists and a formula-escaped cell', () => {
     const [row] = parseCsv(`${header}\nann,,generate,FTPS;SFTP,,r,1,1,5;6,,"/in=/fs-1/a;/out=/fs-1/b",10.0.0.0/8;192.0.2.1,,,\n`);
-    expect(row!.user).toMatchObject({ homeType: 'mappings', mappings: [{ entry: '/in', target: '/fs-1/a' }, { entry: '/out', target: '/fs-1/b' }], secondaryGids: ['5', '6'], allowedNetworks: ['10.0.0.0/8', '192.0.2.1'], protocolPasswords: ['FTPS', 'SFTP'] });
+    expect(row!.user).toMatchObject({
+      homeType: 'mappings',
+      mappings: [
+        { entry: '/in', target: '/fs-1/a' },
+        { entry: '/out', target: '/fs-1/b' },
+      ],
+      secondaryGids: ['5', '6'],
+      allowedNetworks: ['10.0.0.0/8', '192.0.2.1'],
+      protocolPasswords: ['FTPS', 'SFTP'],
+    });
     expect(parseCsv(writeCsv([{ ...TEMPLATE_USERS[0]!, policy: '=cmd' }]))[0]!.user.policy).toBe('=cmd');
   });
 
@@ -47,12 +69,21 @@ describe('the row as the form', () => {
   });
 
   it('checks the sign-in methods against the row', () => {
-    expect(bulkUserToForm({ ...TEMPLATE_USERS[0]!, signInMethods: ['keys'] }).errors).toMatchObject({ password: [expect.stringMatching(/does not list password/)], public_keys: [expect.stringMatching(/lists keys/)] });
-    expect(bulkUserToForm({ ...TEMPLATE_USERS[1]!, publicKeys: [], signInMethods: null }).errors.public_keys?.[0]).toMatch(/needs at least one SSH key/);
+    expect(bulkUserToForm({ ...TEMPLATE_USERS[0]!, signInMethods: ['keys'] }).errors).toMatchObject({
+      password: [expect.stringMatching(/does not list password/)],
+      public_keys: [expect.stringMatching(/lists keys/)],
+    });
+    expect(bulkUserToForm({ ...TEMPLATE_USERS[1]!, publicKeys: [], signInMethods: null }).errors.public_keys?.[0]).toMatch(
+      /needs at least one SSH key/,
+    );
   });
 
   it('splits a folder into the file system and its path', () => {
-    expect(bulkUserToForm(TEMPLATE_USERS[0]!).form).toMatchObject({ homeMode: 'root', rootLocation: 'fs-0123456789abcdef0', rootPath: '/home/partner-ann' });
+    expect(bulkUserToForm(TEMPLATE_USERS[0]!).form).toMatchObject({
+      homeMode: 'root',
+      rootLocation: 'fs-0123456789abcdef0',
+      rootPath: '/home/partner-ann',
+    });
   });
 });
 
@@ -96,7 +127,9 @@ describe('retries', () => {
 
 describe('posture and the Lambda check', () => {
   it('finds a weak RSA key, a DSA key and plaintext per protocol', () => {
-    const posture = assessPosture('s-1', [{ username: 'u', secret: { Role: 'r', FTPSPassword: 'p', PublicKey: [RSA_1024, 'ssh-dss AAAAB3NzaC1kc3M x'] }, error: null }]);
+    const posture = assessPosture('s-1', [
+      { username: 'u', secret: { Role: 'r', FTPSPassword: 'p', PublicKey: [RSA_1024, 'ssh-dss AAAAB3NzaC1kc3M x'] }, error: null },
+    ]);
     expect(posture.categories['weak-keys'][0]!.detail).toBe('RSA key of 1024 bits, DSA key');
     expect(posture.plaintextBySlot).toEqual({ main: 0, SFTP: 0, FTP: 0, FTPS: 1 });
   });

@@ -26,7 +26,9 @@ describe('the user form’s named inputs', () => {
   it('keeps the exact stored expiry while the shown value is unchanged, and reads a value typed without script as UTC', () => {
     const iso = '2030-01-01T12:34:56Z';
     expect(userFormFromValues({ expiresAt: '2030-01-01T13:34', expiresAtShown: '2030-01-01T13:34', expiresAtIso: iso }).expiresAt).toBe(iso);
-    expect(userFormFromValues({ expiresAt: '2031-02-03T04:05', expiresAtShown: '2030-01-01T12:34', expiresAtIso: iso }).expiresAt).toBe('2031-02-03T04:05:00.000Z');
+    expect(userFormFromValues({ expiresAt: '2031-02-03T04:05', expiresAtShown: '2030-01-01T12:34', expiresAtIso: iso }).expiresAt).toBe(
+      '2031-02-03T04:05:00.000Z',
+    );
     expect(userFormFromValues({ expiresAt: '', expiresAtShown: '2030-01-01T12:34', expiresAtIso: iso }).expiresAt).toBe('');
   });
 

@@ -32,6 +32,10 @@ describe('a user’s statuses in the list', () => {
   });
 
   it('disabled, expired and plaintext together', () => {
-    expect(statusesOf(user({ disabled: true, passwordMode: 'plaintext', expiresAt: '2020-01-01T00:00:00Z' }), NOW).statuses).toEqual(['disabled', 'expired', 'plaintext']);
+    expect(statusesOf(user({ disabled: true, passwordMode: 'plaintext', expiresAt: '2020-01-01T00:00:00Z' }), NOW).statuses).toEqual([
+      'disabled',
+      'expired',
+      'plaintext',
+    ]);
   });
 });

@@ -29,9 +29,16 @@ const valid: UserSecretInput = { PasswordHash: HASH, Role: ROLE, PosixProfile: {
 function issues(input: unknown, schema = userSecretInputSchema): { path: string; message: string; rule?: unknown }[] {
   const result = schema.safeParse(input);
   if (result.success) return [];
-  return result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message, rule: (issue as { params?: { rule?: unknown } }).params?.rule }));
+  return result.error.issues.map((issue) => ({
+    path: issue.path.join('.'),
+    message: issue.message,
+    rule: (issue as { params?: { rule?: unknown } }).params?.rule,
+  }));
 }
-const messagesAt = (input: unknown, path: string, schema = userSecretInputSchema) => issues(input, schema).filter((i) => i.path === path).map((i) => i.message);
+const messagesAt = (input: unknown, path: string, schema = userSecretInputSchema) =>
+  issues(input, schema)
+    .filter((i) => i.path === path)
+    .map((i) => i.message);
 
 describe('paths: the same rules for HomeDirectory, every Entry and every Target', () => {
   const rules: [string, string, string][] = [
@@ -73,11 +80,14 @@ describe('paths: the same rules for HomeDirectory, every Entry and every Target'
         { Entry: '/out', Target: `/${FS}/../out` },
       ],
     };
-    expect(messagesAt(input, 'HomeDirectoryDetails.1.Target')).toEqual([`Mapping 2 ("/${FS}/../out"): The folder must not contain .. (the folder above).`]);
+    expect(messagesAt(input, 'HomeDirectoryDetails.1.Target')).toEqual([
+      `Mapping 2 ("/${FS}/../out"): The folder must not contain .. (the folder above).`,
+    ]);
   });
 
   it('keeps a Target on the file system it names', () => {
-    const target = (Target: string) => messagesAt({ ...valid, HomeDirectory: undefined, HomeDirectoryDetails: [{ Entry: '/', Target }] }, 'HomeDirectoryDetails.0.Target');
+    const target = (Target: string) =>
+      messagesAt({ ...valid, HomeDirectory: undefined, HomeDirectoryDetails: [{ Entry: '/', Target }] }, 'HomeDirectoryDetails.0.Target');
     expect(target(`/${FS}/home/alice`)).toEqual([]);
     expect(target(`/${FS}`)).toEqual([]);
     expect(target('/home/alice')[0]).toBe('The folder must begin with the file system id, like /fs-0123456789abcdef0/home.');
@@ -100,7 +110,9 @@ describe('paths: the same rules for HomeDirectory, every Entry and every Target'
   });
 
   it('allows ${transfer:UserName} in a Target', () => {
-    expect(issues({ ...valid, HomeDirectory: undefined, HomeDirectoryDetails: [{ Entry: '/', Target: `/${FS}/home/\${transfer:UserName}` }] })).toEqual([]);
+    expect(
+      issues({ ...valid, HomeDirectory: undefined, HomeDirectoryDetails: [{ Entry: '/', Target: `/${FS}/home/\${transfer:UserName}` }] }),
+    ).toEqual([]);
   });
 
   it('applies the same rules to a per-protocol home', () => {
@@ -128,7 +140,9 @@ describe('paths: the same rules for HomeDirectory, every Entry and every Target'
       const summary = summarizeStoredSecret(stored);
       expect(summary.homeDirectoryMappings).toEqual([{ Entry: '/', Target: `/${FS}/..` }]);
       expect(summary.problems).toContain('HomeDirectoryDetails holds an unsafe path: every login is refused');
-      expect(issues({ ...valid, HomeDirectory: undefined, ...storedSecretToInput(stored) }).map((i) => i.message)).toContain('The folder must not contain .. (the folder above).');
+      expect(issues({ ...valid, HomeDirectory: undefined, ...storedSecretToInput(stored) }).map((i) => i.message)).toContain(
+        'The folder must not contain .. (the folder above).',
+      );
     });
     it('reads safe values, and tells an invalid value from an unsafe one', () => {
       expect(readHomeDirectory(`/${FS}/home/alice`)).toEqual({ ok: true, value: `/${FS}/home/alice` });
@@ -168,18 +182,28 @@ describe('SSH key lists', () => {
   it('reports every bad key with its position and value', () => {
     const found = issues({ ...valid, PublicKey: [ED25519.line, RSA_1024, 'ssh-ed25519 garbage!'] });
     expect(found.map((i) => i.path)).toEqual(['PublicKey.1', 'PublicKey.2']);
-    expect(found[0]!.message).toMatch(/^Key 2 \(ssh-rsa AAAAB3Nz….*\): This ssh-rsa key is invalid: RSA keys must have at least 2048 bits; this one has 1024\.$/);
+    expect(found[0]!.message).toMatch(
+      /^Key 2 \(ssh-rsa AAAAB3Nz….*\): This ssh-rsa key is invalid: RSA keys must have at least 2048 bits; this one has 1024\.$/,
+    );
     expect(found[1]!.message).toBe('Key 3 (ssh-ed25519 garbage!): The key data is not base64.');
   });
   it('refuses the same key twice, whatever its comment', () => {
     const again = ED25519.line.replace('bob@transfer-desk-demo', 'bob@laptop');
     expect(messagesAt({ ...valid, PublicKey: [ED25519.line, RSA_3072.line, again] }, 'PublicKey.2')).toEqual([
-      'Key 3 (ssh-ed25519 AAAAC…bob@laptop): This is the same key as key 1.'.replace('AAAAC…bob@laptop', `${again.slice(12, 16)}…${again.slice(-28)}`),
+      'Key 3 (ssh-ed25519 AAAAC…bob@laptop): This is the same key as key 1.'.replace(
+        'AAAAC…bob@laptop',
+        `${again.slice(12, 16)}…${again.slice(-28)}`,
+      ),
     ]);
     expect(issues({ ...valid, PublicKey: [ED25519.line, ECDSA_384.line] })).toEqual([]);
   });
   it('answers a pasted private key, line by line, with one message', () => {
-    const pasted = ['-----BEGIN OPENSSH PRIVATE KEY-----', 'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW', 'QyNTUxOQAAACBUjJrDs', '-----END OPENSSH PRIVATE KEY-----'];
+    const pasted = [
+      '-----BEGIN OPENSSH PRIVATE KEY-----',
+      'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW',
+      'QyNTUxOQAAACBUjJrDs',
+      '-----END OPENSSH PRIVATE KEY-----',
+    ];
     expect(issues({ ...valid, PublicKey: pasted })).toEqual([{ path: 'PublicKey', message: PRIVATE_KEY_MESSAGE, rule: 'private-key' }]);
     expect(issues({ ...valid, PublicKey: [ED25519.line, 'PuTTY-User-Key-File-3: ssh-ed25519', 'Encryption: none'] })).toHaveLength(1);
   });
@@ -194,11 +218,17 @@ describe('network lists (AcceptedIpNetwork)', () => {
     expect(issues({ ...valid, AcceptedIpNetwork: ['10.0.0.0/33', 'foo', '300.1.1.1/32'] })).toEqual([
       { path: 'AcceptedIpNetwork.0', message: 'Network 1: 10.0.0.0/33 has a prefix length outside 0–32.', rule: 'prefix-length' },
       { path: 'AcceptedIpNetwork.1', message: 'Network 2: "foo" is not an IP address or a network like 203.0.113.0/24.', rule: 'not-a-network' },
-      { path: 'AcceptedIpNetwork.2', message: 'Network 3: "300.1.1.1/32" is not an IP address or a network like 203.0.113.0/24.', rule: 'not-a-network' },
+      {
+        path: 'AcceptedIpNetwork.2',
+        message: 'Network 3: "300.1.1.1/32" is not an IP address or a network like 203.0.113.0/24.',
+        rule: 'not-a-network',
+      },
     ]);
   });
   it('refuses host bits with the network meant', () => {
-    expect(messagesAt({ ...valid, AcceptedIpNetwork: ['10.1.2.3/8'] }, 'AcceptedIpNetwork.0')).toEqual(['Network 1: 10.1.2.3/8 has host bits set; did you mean 10.0.0.0/8?']);
+    expect(messagesAt({ ...valid, AcceptedIpNetwork: ['10.1.2.3/8'] }, 'AcceptedIpNetwork.0')).toEqual([
+      'Network 1: 10.1.2.3/8 has host bits set; did you mean 10.0.0.0/8?',
+    ]);
     expect(checkCidr('2001:db8::1/32')).toMatchObject({ ok: false, suggestion: '2001:db8::/32' });
   });
   it('refuses a network that is already in the list after normalisation', () => {
@@ -210,7 +240,9 @@ describe('network lists (AcceptedIpNetwork)', () => {
   it('stores a bare address as /32 or /128, and IPv6 in its short lower-case form', () => {
     const parsed = userSecretInputSchema.parse({ ...valid, AcceptedIpNetwork: ['203.0.113.7', '2001:DB8:0:0::1', '198.51.100.0/24'] });
     expect(parsed.AcceptedIpNetwork).toEqual(['203.0.113.7/32', '2001:db8::1/128', '198.51.100.0/24']);
-    expect((JSON.parse(serializeUserSecret(parsed)) as { AcceptedIpNetwork: string }).AcceptedIpNetwork).toBe('203.0.113.7/32,2001:db8::1/128,198.51.100.0/24');
+    expect((JSON.parse(serializeUserSecret(parsed)) as { AcceptedIpNetwork: string }).AcceptedIpNetwork).toBe(
+      '203.0.113.7/32,2001:db8::1/128,198.51.100.0/24',
+    );
     expect(normalizeCidrList('203.0.113.7, ::1')).toEqual({ ok: true, cidrs: ['203.0.113.7/32', '::1/128'] });
   });
   it('refuses zone ids, octal-looking octets and an empty prefix', () => {
@@ -236,7 +268,9 @@ describe('role ARNs', () => {
       'This is the ARN of an IAM user, not a role. Enter an IAM role ARN, like arn:aws:iam::123456789012:role/transfer-user.',
     );
     expect(messagesAt({ ...valid, Role: 'arn:aws:iam::12345:role/x' }, 'Role')[0]).toContain('The account in a role ARN is 12 digits.');
-    expect(messagesAt({ ...valid, Role: 'arn:foo role/x' }, 'Role')).toEqual(['Enter an IAM role ARN, like arn:aws:iam::123456789012:role/transfer-user.']);
+    expect(messagesAt({ ...valid, Role: 'arn:foo role/x' }, 'Role')).toEqual([
+      'Enter an IAM role ARN, like arn:aws:iam::123456789012:role/transfer-user.',
+    ]);
   });
 });
 

@@ -77,7 +77,9 @@ describe('the write schema', () => {
 
   it('keeps UID and GID within 0–4294967295 and whole', () => {
     expect(fieldErrors({ ...valid, PosixProfile: { Uid: -1, Gid: 1 } })['PosixProfile.Uid']?.[0]).toBe('UID must be between 0 and 4294967295.');
-    expect(fieldErrors({ ...valid, PosixProfile: { Uid: 1, Gid: 4294967296 } })['PosixProfile.Gid']?.[0]).toBe('GID must be between 0 and 4294967295.');
+    expect(fieldErrors({ ...valid, PosixProfile: { Uid: 1, Gid: 4294967296 } })['PosixProfile.Gid']?.[0]).toBe(
+      'GID must be between 0 and 4294967295.',
+    );
     expect(fieldErrors({ ...valid, PosixProfile: { Uid: 1.5, Gid: 1 } })['PosixProfile.Uid']?.[0]).toBe('UID must be a whole number.');
     expect(fieldErrors({ ...valid, PosixProfile: { Uid: 0, Gid: 4294967295 } })).toEqual({});
   });
@@ -100,11 +102,17 @@ describe('the write schema', () => {
   describe('home-directory mappings', () => {
     const withMappings = (HomeDirectoryDetails: unknown) => fieldErrors({ ...valid, HomeDirectoryDetails });
     it('needs Entry and Target that begin with /', () => {
-      expect(withMappings([{ Entry: 'data', Target: `/${FS}/data` }])['HomeDirectoryDetails.0.Entry']?.[0]).toBe('The visible path must begin with /.');
-      expect(withMappings([{ Entry: '/data', Target: `${FS}/data` }])['HomeDirectoryDetails.0.Target']?.[0]).toBe('The folder must begin with / and the file system or bucket.');
+      expect(withMappings([{ Entry: 'data', Target: `/${FS}/data` }])['HomeDirectoryDetails.0.Entry']?.[0]).toBe(
+        'The visible path must begin with /.',
+      );
+      expect(withMappings([{ Entry: '/data', Target: `${FS}/data` }])['HomeDirectoryDetails.0.Target']?.[0]).toBe(
+        'The folder must begin with / and the file system or bucket.',
+      );
     });
     it('refuses a trailing slash on a Target', () => {
-      expect(withMappings([{ Entry: '/data', Target: `/${FS}/data/` }])['HomeDirectoryDetails.0.Target']).toContain('The folder must not end with /.');
+      expect(withMappings([{ Entry: '/data', Target: `/${FS}/data/` }])['HomeDirectoryDetails.0.Target']).toContain(
+        'The folder must not end with /.',
+      );
     });
     it('allows / only as the sole Entry', () => {
       const errors = withMappings([
@@ -125,8 +133,15 @@ describe('the write schema', () => {
         { Entry: '/data', Target: `/${FS}/a` },
         { Entry: '/data/in', Target: `/${FS}/b` },
       ]);
-      expect(errors['HomeDirectoryDetails.1.Entry']).toContain('Mapping 2: The visible paths /data and /data/in overlap; one must not lie inside the other.');
-      expect(withMappings([{ Entry: '/data', Target: `/${FS}/a` }, { Entry: '/database', Target: `/${FS}/b` }])).toEqual({});
+      expect(errors['HomeDirectoryDetails.1.Entry']).toContain(
+        'Mapping 2: The visible paths /data and /data/in overlap; one must not lie inside the other.',
+      );
+      expect(
+        withMappings([
+          { Entry: '/data', Target: `/${FS}/a` },
+          { Entry: '/database', Target: `/${FS}/b` },
+        ]),
+      ).toEqual({});
     });
     it('requires EFS Targets to begin with a file system id', () => {
       expect(withMappings([{ Entry: '/data', Target: '/my-bucket/data' }])['HomeDirectoryDetails.0.Target']?.[0]).toContain('file system id');
@@ -135,7 +150,9 @@ describe('the write schema', () => {
   });
 
   it('refuses HomeDirectory together with HomeDirectoryDetails', () => {
-    expect(fieldErrors({ ...valid, HomeDirectory: `/${FS}/home/alice` }).HomeDirectory).toContain('Use either a home folder or logical mappings, not both.');
+    expect(fieldErrors({ ...valid, HomeDirectory: `/${FS}/home/alice` }).HomeDirectory).toContain(
+      'Use either a home folder or logical mappings, not both.',
+    );
   });
 
   it('refuses a session policy on EFS, and non-JSON or oversized policies on S3', () => {
@@ -156,7 +173,9 @@ describe('the write schema', () => {
   it('requires valid IPv4 and IPv6 CIDRs', () => {
     expect(fieldErrors({ ...valid, AcceptedIpNetwork: ['203.0.113.0/24', '2001:db8::/32'] })).toEqual({});
     expect(fieldErrors({ ...valid, AcceptedIpNetwork: ['203.0.113.0/33'] })['AcceptedIpNetwork.0']?.[0]).toContain('prefix length outside 0–32');
-    expect(fieldErrors({ ...valid, AcceptedIpNetwork: ['example.com/24'] })['AcceptedIpNetwork.0']?.[0]).toContain('is not an IP address or a network like 203.0.113.0/24.');
+    expect(fieldErrors({ ...valid, AcceptedIpNetwork: ['example.com/24'] })['AcceptedIpNetwork.0']?.[0]).toContain(
+      'is not an IP address or a network like 203.0.113.0/24.',
+    );
   });
 
   it('requires a password or a key', () => {
@@ -179,7 +198,12 @@ describe('the write schema', () => {
 describe('serialization', () => {
   it('writes PosixProfile and HomeDirectoryDetails as JSON strings and lists comma-separated', () => {
     const stored = JSON.parse(
-      serializeUserSecret({ ...valid, PublicKey: [ED25519.line, ED25519.line], AcceptedIpNetwork: ['10.0.0.0/8', '2001:db8::/32'], ProtocolOverrides: { FTP: { Disabled: true } } }),
+      serializeUserSecret({
+        ...valid,
+        PublicKey: [ED25519.line, ED25519.line],
+        AcceptedIpNetwork: ['10.0.0.0/8', '2001:db8::/32'],
+        ProtocolOverrides: { FTP: { Disabled: true } },
+      }),
     ) as Record<string, unknown>;
     expect(stored.PosixProfile).toBe('{"Uid":1001,"Gid":1001}');
     expect(stored.HomeDirectoryDetails).toBe(`[{"Entry":"/","Target":"/${FS}/home/alice"}]`);
@@ -202,7 +226,10 @@ describe('serialization', () => {
 describe('reading stored secrets', () => {
   it('reads PosixProfile as a string (the seed) or an object', () => {
     expect(readPosixProfile('{"Uid": 1001, "Gid": 1001}')).toEqual({ ok: true, value: { Uid: 1001, Gid: 1001 } });
-    expect(readPosixProfile({ Uid: '1001', Gid: 1001, SecondaryGids: [5] })).toEqual({ ok: true, value: { Uid: 1001, Gid: 1001, SecondaryGids: [5] } });
+    expect(readPosixProfile({ Uid: '1001', Gid: 1001, SecondaryGids: [5] })).toEqual({
+      ok: true,
+      value: { Uid: 1001, Gid: 1001, SecondaryGids: [5] },
+    });
     expect(readPosixProfile('{"Uid": -1}').ok).toBe(false);
   });
 
@@ -215,10 +242,23 @@ describe('reading stored secrets', () => {
 
   it('summarizes without any secret value', () => {
     const summary = summarizeStoredSecret(
-      { Password: 'hunter2-plain', PublicKey: ED25519.line, Role: ROLE, PosixProfile: '{"Uid": 5, "Gid": 6}', Disabled: 'true', ExpiresAt: '2020-01-01T00:00:00Z' },
+      {
+        Password: 'hunter2-plain',
+        PublicKey: ED25519.line,
+        Role: ROLE,
+        PosixProfile: '{"Uid": 5, "Gid": 6}',
+        Disabled: 'true',
+        ExpiresAt: '2020-01-01T00:00:00Z',
+      },
       new Date('2026-01-01T00:00:00Z'),
     );
-    expect(summary).toMatchObject({ authMethods: ['password', 'keys'], passwordMode: 'plaintext', disabled: true, expired: true, posixProfile: { Uid: 5, Gid: 6 } });
+    expect(summary).toMatchObject({
+      authMethods: ['password', 'keys'],
+      passwordMode: 'plaintext',
+      disabled: true,
+      expired: true,
+      posixProfile: { Uid: 5, Gid: 6 },
+    });
     expect(JSON.stringify(summary)).not.toContain('hunter2');
   });
 

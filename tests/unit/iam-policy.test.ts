@@ -32,12 +32,18 @@ function operationsSentBy(entries: string[]): Set<string> {
     for (const match of readFileSync(file, 'utf8').matchAll(importPattern)) {
       if (/^import\s+type/.test(match[0])) continue;
       const prefix = IAM_PREFIX.get(match[2]!);
-      for (const specifier of match[1]!.split(',').map((s) => s.trim()).filter(Boolean)) {
+      for (const specifier of match[1]!
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)) {
         if (specifier.startsWith('type ')) continue;
         const name = specifier.split(/\s+as\s+/)[0]!;
         const operation = /^(\w+)Command$/.exec(name)?.[1] ?? /^paginate(\w+)$/.exec(name)?.[1];
         if (!operation) continue;
-        if (!prefix) throw new Error(`${path.relative(root, file)} imports @aws-sdk/client-${match[2]}: add its IAM prefix to this test and its actions to the policy`);
+        if (!prefix)
+          throw new Error(
+            `${path.relative(root, file)} imports @aws-sdk/client-${match[2]}: add its IAM prefix to this test and its actions to the policy`,
+          );
         actions.add(`${prefix}:${operation}`);
       }
     }
@@ -47,22 +53,33 @@ function operationsSentBy(entries: string[]): Set<string> {
 
 const list = (value: string | string[]) => (Array.isArray(value) ? value : [value]);
 const matches = (pattern: string, action: string) =>
-  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i').test(action);
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  ).test(action);
 
 function allowing(policy: { Statement: PolicyStatement[] }, action: string): PolicyStatement[] {
   return policy.Statement.filter((s) => s.Effect === 'Allow' && list(s.Action).some((pattern) => matches(pattern, action)));
 }
 
 // CloudFormation's short forms, read as their long forms.
-const cfnTags: (ScalarTag | CollectionTag)[] = ['Sub', 'Ref', 'GetAtt', 'If', 'Not', 'Equals', 'Join', 'Select', 'And', 'Or', 'Condition'].flatMap((name) => {
-  const key = name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`;
-  return (['scalar', 'seq', 'map'] as const).map((kind) =>
-    kind === 'scalar'
-      ? ({ tag: `!${name}`, resolve: (value: string) => ({ [key]: name === 'GetAtt' ? value.split('.') : value }) } satisfies ScalarTag)
-      : ({ tag: `!${name}`, collection: kind, resolve: (value: { toJSON(): unknown }) => ({ [key]: value.toJSON() }) }),
-  );
-});
-const readTemplate = (file: string) => parse(readFileSync(path.join(root, file), 'utf8'), { customTags: cfnTags }) as { Resources: Record<string, { Properties: Record<string, unknown> }> };
+const cfnTags: (ScalarTag | CollectionTag)[] = ['Sub', 'Ref', 'GetAtt', 'If', 'Not', 'Equals', 'Join', 'Select', 'And', 'Or', 'Condition'].flatMap(
+  (name) => {
+    const key = name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`;
+    return (['scalar', 'seq', 'map'] as const).map((kind) =>
+      kind === 'scalar'
+        ? ({ tag: `!${name}`, resolve: (value: string) => ({ [key]: name === 'GetAtt' ? value.split('.') : value }) } satisfies ScalarTag)
+        : { tag: `!${name}`, collection: kind, resolve: (value: { toJSON(): unknown }) => ({ [key]: value.toJSON() }) },
+    );
+  },
+);
+const readTemplate = (file: string) =>
+  parse(readFileSync(path.join(root, file), 'utf8'), { customTags: cfnTags }) as {
+    Resources: Record<string, { Properties: Record<string, unknown> }>;
+  };
 
 const consoleOperations = operationsSentBy(['app', 'components', 'lib', 'proxy.ts']);
 const consolePolicy = readConsolePolicy();
@@ -102,7 +119,11 @@ describe('the console IAM policy (infra/console-policy.json)', () => {
 
   it('scopes log writes to the audit group and log reads to the audit and Lambda groups', () => {
     for (const action of ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents']) {
-      expect(allowing(consolePolicy, action).flatMap((s) => list(s.Resource)).every((r) => r.includes('log-group:${AuditLogGroup}'))).toBe(true);
+      expect(
+        allowing(consolePolicy, action)
+          .flatMap((s) => list(s.Resource))
+          .every((r) => r.includes('log-group:${AuditLogGroup}')),
+      ).toBe(true);
     }
     const readable = allowing(consolePolicy, 'logs:FilterLogEvents').flatMap((s) => list(s.Resource));
     expect(readable.every((r) => r.includes('log-group:${AuditLogGroup}') || r.includes('log-group:${LambdaLogGroup}'))).toBe(true);
@@ -115,17 +136,30 @@ describe('the console IAM policy (infra/console-policy.json)', () => {
     expect(allowing(plain, 'secretsmanager:PutSecretValue')[0]?.Resource).toBe('arn:aws:secretsmanager:eu-west-1:123456789012:secret:aws/transfer/*');
     const keyArn = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
     const withKey = renderConsolePolicy({ accountId: '123456789012', region: 'eu-west-1', secretsKmsKeyArn: keyArn });
-    expect(allowing(withKey, 'kms:Decrypt')[0]).toMatchObject({ Resource: keyArn, Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } } });
+    expect(allowing(withKey, 'kms:Decrypt')[0]).toMatchObject({
+      Resource: keyArn,
+      Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } },
+    });
   });
 
   it('is the policy infra/console-iam.yaml creates, statement for statement', () => {
     const template = readTemplate('infra/console-iam.yaml');
     const document = template.Resources.ConsolePolicy!.Properties.PolicyDocument as PolicyDocument;
     const asTemplate = (value: unknown): unknown =>
-      typeof value === 'string' ? (value.includes('${') ? { 'Fn::Sub': value } : value) : Array.isArray(value) ? value.map(asTemplate) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asTemplate(v)])) : value;
+      typeof value === 'string'
+        ? value.includes('${')
+          ? { 'Fn::Sub': value }
+          : value
+        : Array.isArray(value)
+          ? value.map(asTemplate)
+          : value && typeof value === 'object'
+            ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asTemplate(v)]))
+            : value;
     const expected = consolePolicy.Statement.map((statement) => {
       const converted = asTemplate(statement);
-      return JSON.stringify(statement).includes('${SecretsKmsKeyArn}') ? { 'Fn::If': ['UsesCustomerKey', converted, { Ref: 'AWS::NoValue' }] } : converted;
+      return JSON.stringify(statement).includes('${SecretsKmsKeyArn}')
+        ? { 'Fn::If': ['UsesCustomerKey', converted, { Ref: 'AWS::NoValue' }] }
+        : converted;
     });
     expect(document.Version).toBe(consolePolicy.Version);
     expect(document.Statement).toEqual(expected);
@@ -136,12 +170,17 @@ describe('the Lambda execution role (lambda/template.yaml)', () => {
   it('allows exactly the operations the Lambda code sends', () => {
     const lambdaOperations = operationsSentBy(['lambda', 'lib/secret', 'lib/idp']);
     expect(lambdaOperations).toContain('secretsmanager:GetSecretValue');
-    const role = readTemplate('lambda/template.yaml').Resources.ExecutionRole!.Properties as { Policies: { PolicyDocument: { Statement: unknown[] } }[] };
-    const statements = role.Policies.flatMap((p) => p.PolicyDocument.Statement)
-      .map((s) => (s && typeof s === 'object' && 'Fn::If' in s ? (s['Fn::If'] as unknown[])[1] : s)) as PolicyStatement[];
+    const role = readTemplate('lambda/template.yaml').Resources.ExecutionRole!.Properties as {
+      Policies: { PolicyDocument: { Statement: unknown[] } }[];
+    };
+    const statements = role.Policies.flatMap((p) => p.PolicyDocument.Statement).map((s) =>
+      s && typeof s === 'object' && 'Fn::If' in s ? (s['Fn::If'] as unknown[])[1] : s,
+    ) as PolicyStatement[];
     const denied = [...lambdaOperations].filter((action) => allowing({ Statement: statements }, action).length === 0);
     expect(denied).toEqual([]);
-    const unused = statements.flatMap((s) => list(s.Action)).filter((a) => !a.startsWith('kms:') && ![...lambdaOperations].some((used) => matches(a, used)));
+    const unused = statements
+      .flatMap((s) => list(s.Action))
+      .filter((a) => !a.startsWith('kms:') && ![...lambdaOperations].some((used) => matches(a, used)));
     expect(unused).toEqual([]);
   });
 });

@@ -14,7 +14,12 @@ const decide = (secret: Record<string, unknown>, overrides: Partial<LoginEvent> 
 
 describe('the login decision', () => {
   it('allows a correct plaintext password and answers role, home and POSIX profile', async () => {
-    const result = await decide({ Password: 'Pa55word!', Role: ROLE, HomeDirectory: '/fs-0123456789abcdef0/home/alice', PosixProfile: '{"Uid": 1001, "Gid": 1001}' });
+    const result = await decide({
+      Password: 'Pa55word!',
+      Role: ROLE,
+      HomeDirectory: '/fs-0123456789abcdef0/home/alice',
+      PosixProfile: '{"Uid": 1001, "Gid": 1001}',
+    });
     expect(result).toEqual({
       allowed: true,
       reason: 'PASSWORD_OK',
@@ -107,7 +112,13 @@ describe('the login decision', () => {
   });
 
   it('refuses, never throws, on secrets of the wrong shape', async () => {
-    for (const secret of ['not json', '[]', '42', JSON.stringify({ Password: 42, Role: ROLE }), JSON.stringify({ Password: 'Pa55word!', Role: ROLE, PosixProfile: '{bad' })]) {
+    for (const secret of [
+      'not json',
+      '[]',
+      '42',
+      JSON.stringify({ Password: 42, Role: ROLE }),
+      JSON.stringify({ Password: 'Pa55word!', Role: ROLE, PosixProfile: '{bad' }),
+    ]) {
       expect((await decideLogin(event(), secret, NOW)).response).toEqual({});
     }
     expect((await decideLogin(event(), null, NOW)).reason).toBe('USER_NOT_FOUND');
@@ -129,7 +140,11 @@ describe('unsafe homes', () => {
     ['an unsafe HomeDirectory beside safe mappings', { HomeDirectory: `/${FS}/..`, HomeDirectoryDetails: [{ Entry: '/', Target: `/${FS}/a` }] }],
   ])('refuses %s with {} and UNSAFE_HOME_DIRECTORY', async (_name, home) => {
     expect(await decide({ Password: 'Pa55word!', Role: ROLE, ...home })).toEqual({ allowed: false, reason: 'UNSAFE_HOME_DIRECTORY', response: {} });
-    expect(await decide({ PublicKey: ED25519.line, Role: ROLE, ...home }, { password: '' })).toEqual({ allowed: false, reason: 'UNSAFE_HOME_DIRECTORY', response: {} });
+    expect(await decide({ PublicKey: ED25519.line, Role: ROLE, ...home }, { password: '' })).toEqual({
+      allowed: false,
+      reason: 'UNSAFE_HOME_DIRECTORY',
+      response: {},
+    });
   });
 
   it('refuses an unsafe per-protocol home for that protocol only', async () => {
@@ -142,22 +157,34 @@ describe('unsafe homes', () => {
     expect((await decide({ Password: 'Pa55word!', Role: ROLE, HomeDirectory: 'home/alice' })).reason).toBe('SECRET_INVALID');
     expect((await decide({ Password: 'Pa55word!', Role: ROLE, HomeDirectory: 42 })).reason).toBe('SECRET_INVALID');
     // Beside mappings (which take precedence) such a value is ignored, as before; an unsafe one is not.
-    expect((await decide({ Password: 'Pa55word!', Role: ROLE, HomeDirectory: 42, HomeDirectoryDetails: [{ Entry: '/', Target: `/${FS}/a` }] })).allowed).toBe(true);
+    expect(
+      (await decide({ Password: 'Pa55word!', Role: ROLE, HomeDirectory: 42, HomeDirectoryDetails: [{ Entry: '/', Target: `/${FS}/a` }] })).allowed,
+    ).toBe(true);
   });
 
   it('still allows ${transfer:UserName} and a trailing slash on a PATH home', async () => {
     expect((await decide({ Password: 'Pa55word!', Role: ROLE, HomeDirectory: `/${FS}/home/alice/` })).allowed).toBe(true);
-    expect((await decide({ Password: 'Pa55word!', Role: ROLE, HomeDirectoryDetails: [{ Entry: '/', Target: `/${FS}/home/\${transfer:UserName}` }] })).allowed).toBe(true);
+    expect(
+      (await decide({ Password: 'Pa55word!', Role: ROLE, HomeDirectoryDetails: [{ Entry: '/', Target: `/${FS}/home/\${transfer:UserName}` }] }))
+        .allowed,
+    ).toBe(true);
   });
 
   it('never throws on unsafe or odd homes (fuzz)', async () => {
     let seed = 8;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const pieces = ['/', '..', '.', FS, 'home', '\n', '"', '<', '\\', '', '//', '%2e', '\u0000', '${transfer:UserName}'];
     for (let i = 0; i < 300; i++) {
       const path = Array.from({ length: 1 + Math.floor(random() * 6) }, () => pieces[Math.floor(random() * pieces.length)]).join('');
       const shape = Math.floor(random() * 4);
-      const home = shape === 0 ? { HomeDirectory: path } : shape === 1 ? { HomeDirectoryDetails: JSON.stringify([{ Entry: path, Target: `/${FS}/x` }]) } : shape === 2 ? { HomeDirectoryDetails: [{ Entry: '/', Target: path }] } : { SFTPHomeDirectory: path };
+      const home =
+        shape === 0
+          ? { HomeDirectory: path }
+          : shape === 1
+            ? { HomeDirectoryDetails: JSON.stringify([{ Entry: path, Target: `/${FS}/x` }]) }
+            : shape === 2
+              ? { HomeDirectoryDetails: [{ Entry: '/', Target: path }] }
+              : { SFTPHomeDirectory: path };
       const result = await decide({ Password: 'Pa55word!', Role: ROLE, ...home });
       if (!result.allowed) expect(result.response).toEqual({});
       else expect(path.includes('..')).toBe(false);

@@ -22,7 +22,17 @@ const line = {
 describe('parseLoginEvent', () => {
   it('keeps the known fields of a login line', () => {
     const record = parseLoginEvent({ eventId: 'e1', timestamp: Date.UTC(2026, 0, 2), message: JSON.stringify(line) });
-    expect(record).toMatchObject({ id: 'e1', time: '2026-01-02T00:00:00.000Z', decision: 'deny', reason: 'WRONG_PASSWORD', username: 'alice', sourceIp: '203.0.113.9', method: 'password', requestId: 'abc-123', coldStart: false });
+    expect(record).toMatchObject({
+      id: 'e1',
+      time: '2026-01-02T00:00:00.000Z',
+      decision: 'deny',
+      reason: 'WRONG_PASSWORD',
+      username: 'alice',
+      sourceIp: '203.0.113.9',
+      method: 'password',
+      requestId: 'abc-123',
+      coldStart: false,
+    });
   });
 
   it('drops any field it does not know, such as a password', () => {
@@ -32,7 +42,9 @@ describe('parseLoginEvent', () => {
   });
 
   it('reads a line with the Lambda runtime prefix', () => {
-    expect(parseLoginEvent({ eventId: 'e', timestamp: 1, message: `2026-01-02T00:00:00Z\tabc\tINFO\t${JSON.stringify(line)}` })?.reason).toBe('WRONG_PASSWORD');
+    expect(parseLoginEvent({ eventId: 'e', timestamp: 1, message: `2026-01-02T00:00:00Z\tabc\tINFO\t${JSON.stringify(line)}` })?.reason).toBe(
+      'WRONG_PASSWORD',
+    );
   });
 
   it('maps an unknown reason to UNKNOWN and rejects non-login lines', () => {

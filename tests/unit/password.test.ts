@@ -101,7 +101,10 @@ describe.each(backends)('the %s backend', (backend) => {
   it('computes the reference C implementation’s bytes', async () => {
     expect(await verifyPassword('correct horse', REFERENCE_32MIB, backend)).toBe(true);
     expect(await verifyPassword('correct horsf', REFERENCE_32MIB, backend)).toBe(false);
-    const tag = await deriveArgon2id({ password: 'correct horse', salt: Buffer.from('anothersalt123'), memorySize: 32_768, iterations: 1, parallelism: 1, hashLength: 32 }, backend);
+    const tag = await deriveArgon2id(
+      { password: 'correct horse', salt: Buffer.from('anothersalt123'), memorySize: 32_768, iterations: 1, parallelism: 1, hashLength: 32 },
+      backend,
+    );
     expect(tag.toString('base64').replace(/=+$/, '')).toBe(REFERENCE_32MIB.split('$').at(-1));
   });
 

@@ -45,7 +45,8 @@ function saveWithoutChange(secretString: string, domain: StorageDomain): { next:
     }
   }
   const validated = makeUserSecretInputSchema(domain).safeParse(withPasswords);
-  if (!validated.success) throw new Error(`An unchanged save was refused: ${validated.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join(' | ')}`);
+  if (!validated.success)
+    throw new Error(`An unchanged save was refused: ${validated.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join(' | ')}`);
   const next = JSON.parse(serializeUserSecret(validated.data)) as Record<string, unknown>;
   for (const [key, value] of Object.entries(stored)) {
     if (PASSWORD_KEYS.has(key) || !CONTRACT_KEYS.has(key)) next[key] = value;
@@ -120,7 +121,15 @@ describe('round trip of named shapes', () => {
   });
 
   it('demo bob (keys only, logical root)', async () => {
-    await expectRoundTrip({ PublicKey: ED25519.line, Role: ROLE, PosixProfile: '{"Uid":2002,"Gid":2001}', HomeDirectoryDetails: `[{"Entry":"/","Target":"/${FS}/home/bob"}]` }, 'EFS');
+    await expectRoundTrip(
+      {
+        PublicKey: ED25519.line,
+        Role: ROLE,
+        PosixProfile: '{"Uid":2002,"Gid":2001}',
+        HomeDirectoryDetails: `[{"Entry":"/","Target":"/${FS}/home/bob"}]`,
+      },
+      'EFS',
+    );
   });
 
   it('demo carol (two mappings on two file systems, secondary GIDs)', async () => {
@@ -178,7 +187,7 @@ function prng(seed: number) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   const int = (n: number) => Math.floor(next() * n);
-  const pick = <T,>(items: readonly T[]): T => items[int(items.length)]!;
+  const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
   const chance = (p: number) => next() < p;
   return { int, pick, chance };
 }
@@ -187,8 +196,11 @@ function generateSecret(seed: number): { secret: Record<string, unknown>; domain
   const { int, pick, chance } = prng(seed);
   const domain: StorageDomain = chance(0.7) ? 'EFS' : 'S3';
   const root = () => (domain === 'EFS' ? pick([FS, FS2]) : pick(['my-bucket', 'partner.data-01']));
-  const folder = () => Array.from({ length: 1 + int(3) }, () => pick(['home', 'in', 'out', 'alice', 'x_1', 'déjà vu', '${transfer:UserName}'])).join('/');
-  const secret: Record<string, unknown> = { Role: pick([ROLE, 'arn:aws:iam::123456789012:role/service-role/transfer', 'arn:aws-cn:iam::210987654321:role/t']) };
+  const folder = () =>
+    Array.from({ length: 1 + int(3) }, () => pick(['home', 'in', 'out', 'alice', 'x_1', 'déjà vu', '${transfer:UserName}'])).join('/');
+  const secret: Record<string, unknown> = {
+    Role: pick([ROLE, 'arn:aws:iam::123456789012:role/service-role/transfer', 'arn:aws-cn:iam::210987654321:role/t']),
+  };
   const passwords: string[] = [];
   const password = () => {
     const value = `Pw-${int(1e9)}-${pick(['a', 'Z', '!', 'é'])}`;
@@ -210,10 +222,11 @@ function generateSecret(seed: number): { secret: Record<string, unknown>; domain
       target[`${prefix}HomeDirectory`] = `/${root()}/${folder()}${chance(0.2) ? '/' : ''}`;
       return;
     }
-    const mappings =
-      chance(0.4)
-        ? [{ Entry: '/', Target: `/${root()}/${folder()}` }]
-        : ['/in', '/out', '/archive/2026'].filter(() => chance(0.6)).map((Entry) => ({ Entry, Target: `/${root()}/${folder()}`, ...(chance(0.2) ? { Type: 'DIRECTORY' } : {}) }));
+    const mappings = chance(0.4)
+      ? [{ Entry: '/', Target: `/${root()}/${folder()}` }]
+      : ['/in', '/out', '/archive/2026']
+          .filter(() => chance(0.6))
+          .map((Entry) => ({ Entry, Target: `/${root()}/${folder()}`, ...(chance(0.2) ? { Type: 'DIRECTORY' } : {}) }));
     const list = mappings.length ? mappings : [{ Entry: '/in', Target: `/${root()}/in` }];
     target[`${prefix}HomeDirectoryDetails`] = chance(0.6) ? JSON.stringify(list, null, chance(0.5) ? 1 : undefined) : list;
   };
@@ -223,10 +236,15 @@ function generateSecret(seed: number): { secret: Record<string, unknown>; domain
   if (auth === 2 || auth === 3 || chance(0.3)) secret.PublicKey = keys();
   if (domain === 'EFS' || chance(0.3)) {
     const profile = { Uid: int(70000), Gid: int(70000), ...(chance(0.3) ? { SecondaryGids: [int(5000), int(5000) + 5000] } : {}) };
-    secret.PosixProfile = chance(0.5) ? JSON.stringify(profile, null, chance(0.5) ? 1 : undefined) : chance(0.5) ? { ...profile, Uid: String(profile.Uid) } : profile;
+    secret.PosixProfile = chance(0.5)
+      ? JSON.stringify(profile, null, chance(0.5) ? 1 : undefined)
+      : chance(0.5)
+        ? { ...profile, Uid: String(profile.Uid) }
+        : profile;
   }
   home(secret, '');
-  if (domain === 'S3' && chance(0.4)) secret.Policy = chance(0.5) ? '{"Version":"2012-10-17","Statement":[]}' : { Version: '2012-10-17', Statement: [] };
+  if (domain === 'S3' && chance(0.4))
+    secret.Policy = chance(0.5) ? '{"Version":"2012-10-17","Statement":[]}' : { Version: '2012-10-17', Statement: [] };
   if (chance(0.4)) secret.AcceptedIpNetwork = networks();
   if (chance(0.3)) secret.Disabled = pick(['true', 'false', true, false, 'TRUE']);
   if (chance(0.3)) secret.ExpiresAt = pick(['2026-06-01T11:00:00Z', '2027-01-01T00:00:00Z', '2027-03-04T05:06:07.890+05:30']);

@@ -40,7 +40,11 @@ describe('safe absolute paths', () => {
 describe('sessions from an identity-provider answer', () => {
   it('builds PATH and LOGICAL homes from well-formed answers, substituting the user name', () => {
     expect(sessionFrom('alice', answer({ HomeDirectory: `/${FS}/home/\${transfer:UserName}` }), EFS_ROOT)?.fs.home).toBe(`/${FS}/home/alice`);
-    const logical = sessionFrom('carol', answer({ HomeDirectoryType: 'LOGICAL', HomeDirectoryDetails: `[{"Entry":"/inbox","Target":"/${FS}/home/carol/inbox"}]` }), EFS_ROOT);
+    const logical = sessionFrom(
+      'carol',
+      answer({ HomeDirectoryType: 'LOGICAL', HomeDirectoryDetails: `[{"Entry":"/inbox","Target":"/${FS}/home/carol/inbox"}]` }),
+      EFS_ROOT,
+    );
     expect(logical?.fs.resolve('/inbox/a.txt')).toMatchObject({ kind: 'real', real: path.join(EFS_ROOT, FS, 'home/carol/inbox/a.txt') });
   });
 

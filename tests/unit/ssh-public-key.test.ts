@@ -15,7 +15,10 @@ describe('SSH public keys', () => {
   });
 
   it('refuses RSA keys shorter than 2048 bits', () => {
-    expect(parseSshPublicKey(RSA_1024)).toEqual({ ok: false, error: 'This ssh-rsa key is invalid: RSA keys must have at least 2048 bits; this one has 1024.' });
+    expect(parseSshPublicKey(RSA_1024)).toEqual({
+      ok: false,
+      error: 'This ssh-rsa key is invalid: RSA keys must have at least 2048 bits; this one has 1024.',
+    });
   });
 
   it('refuses a key whose data belongs to another type', () => {
@@ -29,7 +32,10 @@ describe('SSH public keys', () => {
   });
 
   it('refuses unsupported types with a specific message', () => {
-    expect(parseSshPublicKey('ssh-dss AAAAB3NzaC1kc3M=')).toMatchObject({ ok: false, error: expect.stringContaining('Unsupported key type "ssh-dss"') as string });
+    expect(parseSshPublicKey('ssh-dss AAAAB3NzaC1kc3M=')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('Unsupported key type "ssh-dss"') as string,
+    });
   });
 
   it('refuses a private key with the one private-key message', () => {
@@ -37,7 +43,10 @@ describe('SSH public keys', () => {
   });
 
   it('refuses a PEM or SSH2 public key file with a pointer to the OpenSSH form', () => {
-    expect(parseSshPublicKey('---- BEGIN SSH2 PUBLIC KEY ----\nAAAA\n---- END SSH2 PUBLIC KEY ----')).toMatchObject({ ok: false, error: expect.stringContaining('OpenSSH form') as string });
+    expect(parseSshPublicKey('---- BEGIN SSH2 PUBLIC KEY ----\nAAAA\n---- END SSH2 PUBLIC KEY ----')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('OpenSSH form') as string,
+    });
   });
 });
 
@@ -54,9 +63,12 @@ describe('recognising private keys (runs in the browser)', () => {
     expect(looksLikePrivateKey(text)).toBe(true);
   });
 
-  it.each([ED25519.line, RSA_3072.line, '---- BEGIN SSH2 PUBLIC KEY ----', '-----BEGIN PUBLIC KEY-----', ''])('does not take a public key for a private one: %s', (text) => {
-    expect(looksLikePrivateKey(text)).toBe(false);
-  });
+  it.each([ED25519.line, RSA_3072.line, '---- BEGIN SSH2 PUBLIC KEY ----', '-----BEGIN PUBLIC KEY-----', ''])(
+    'does not take a public key for a private one: %s',
+    (text) => {
+      expect(looksLikePrivateKey(text)).toBe(false);
+    },
+  );
 
   it('imports nothing from node: (it runs in the browser)', () => {
     expect(readFileSync(new URL('../../lib/secret/private-key.ts', import.meta.url), 'utf8')).not.toMatch(/from ['"]node:/);

@@ -11,7 +11,11 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
     <main className="signin">
       <div className="card">
         <h1>Sign in to Transfer Desk</h1>
-        <SignInForm callbackUrl={target} initialError={error ? 'Sign-in failed. Check your user name and password.' : null} oidc={Boolean(process.env.OIDC_ISSUER)} />
+        <SignInForm
+          callbackUrl={target}
+          initialError={error ? 'Sign-in failed. Check your user name and password.' : null}
+          oidc={Boolean(process.env.OIDC_ISSUER)}
+        />
       </div>
     </main>
   );

@@ -48,10 +48,22 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const search = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, single(v)])) as Partial<Record<SearchKey, string>>;
   const date = (value?: string) => (value && !Number.isNaN(Date.parse(value)) ? new Date(value) : undefined);
   // "To" is a whole day: records up to the end of it.
-  const to = date(search.before) ? new Date(date(search.before)!.getTime() - 1) : date(search.to) ? new Date(date(search.to)!.getTime() + 86_400_000 - 1) : undefined;
+  const to = date(search.before)
+    ? new Date(date(search.before)!.getTime() - 1)
+    : date(search.to)
+      ? new Date(date(search.to)!.getTime() + 86_400_000 - 1)
+      : undefined;
   const action = AUDIT_ACTIONS.find((a) => a === search.action);
   const result = await load('the audit trail', () =>
-    listAudit({ text: search.q, actor: search.actor, username: search.username, server: search.server ?? search.serverId, action, from: date(search.from), to }),
+    listAudit({
+      text: search.q,
+      actor: search.actor,
+      username: search.username,
+      server: search.server ?? search.serverId,
+      action,
+      from: date(search.from),
+      to,
+    }),
   );
   return (
     <>
@@ -60,7 +72,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         {TEXT_FILTERS.map(({ key, label }) => (
           <div className="field" key={key}>
             <label htmlFor={`audit-${key}`}>{label}</label>
-            <input id={`audit-${key}`} name={key} type="search" defaultValue={key === 'server' ? (search.server ?? search.serverId ?? '') : (search[key] ?? '')} />
+            <input
+              id={`audit-${key}`}
+              name={key}
+              type="search"
+              defaultValue={key === 'server' ? (search.server ?? search.serverId ?? '') : (search[key] ?? '')}
+            />
           </div>
         ))}
         <div className="field">
@@ -87,7 +104,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <p className="muted">Search, user, changed by and server match any part of the value, ignoring case; server matches its name or its id.</p>
       {result.ok && result.data.queued > 0 ? (
         <p className="alert warn" role="status">
-          {result.data.queued} audit {result.data.queued === 1 ? 'record is' : 'records are'} queued on the console server and not yet in CloudWatch Logs; they are written automatically.
+          {result.data.queued} audit {result.data.queued === 1 ? 'record is' : 'records are'} queued on the console server and not yet in CloudWatch
+          Logs; they are written automatically.
         </p>
       ) : null}
       {!result.ok ? (
@@ -130,7 +148,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       )}
       {result.ok && result.data.olderThan ? (
         <nav className="pager" aria-label="Pages">
-          <Link href={`?${new URLSearchParams({ ...Object.fromEntries(Object.entries(search).filter((entry): entry is [string, string] => entry[0] !== 'before' && Boolean(entry[1]))), before: result.data.olderThan }).toString()}`}>
+          <Link
+            href={`?${new URLSearchParams({ ...Object.fromEntries(Object.entries(search).filter((entry): entry is [string, string] => entry[0] !== 'before' && Boolean(entry[1]))), before: result.data.olderThan }).toString()}`}
+          >
             Older records
           </Link>
         </nav>

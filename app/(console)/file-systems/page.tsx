@@ -57,7 +57,12 @@ export default async function FileSystemsPage() {
                     : fs.accessPoints.map((ap) => (
                         <div key={ap.accessPointId}>
                           {ap.name ?? ap.accessPointId} <code>{ap.rootPath}</code>
-                          {ap.posixUser ? <span className="muted"> (UID {ap.posixUser.uid}, GID {ap.posixUser.gid})</span> : null}
+                          {ap.posixUser ? (
+                            <span className="muted">
+                              {' '}
+                              (UID {ap.posixUser.uid}, GID {ap.posixUser.gid})
+                            </span>
+                          ) : null}
                         </div>
                       ))}
                 </td>

@@ -49,11 +49,15 @@ type PasswordLine = { username: string; slot: string; password: string };
 type JobRecord = { job: ImportJob; passwords: PasswordLine[]; passwordsTimer: NodeJS.Timeout | null; done: Promise<ImportJob> };
 
 // One registry per process, kept on globalThis so module reloads in development share it.
-const registry: Map<string, JobRecord> = ((globalThis as { __transferDeskImports?: Map<string, JobRecord> }).__transferDeskImports ??= new Map<string, JobRecord>());
+const registry: Map<string, JobRecord> = ((globalThis as { __transferDeskImports?: Map<string, JobRecord> }).__transferDeskImports ??= new Map<
+  string,
+  JobRecord
+>());
 
 const statusMessages: Record<Exclude<RowStatus, 'pending' | 'failed'>, string> = {
   created: 'Created.',
-  'already-created': 'Already created by an earlier run of this import; nothing written. Its password was delivered then (reset it if that file was lost).',
+  'already-created':
+    'Already created by an earlier run of this import; nothing written. Its password was delivered then (reset it if that file was lost).',
   'skipped-existing': 'A user with this name already exists and was not created by this import; left as it is.',
 };
 
@@ -65,7 +69,12 @@ export function connectionInstructions(server: Pick<ServerSummary, 'serverId' | 
 }
 
 function publicJob(record: JobRecord): ImportJob {
-  return { ...record.job, counts: { ...record.job.counts }, results: record.job.results.map((r) => ({ ...r })), passwordsWaiting: record.passwords.length > 0 };
+  return {
+    ...record.job,
+    counts: { ...record.job.counts },
+    results: record.job.results.map((r) => ({ ...r })),
+    passwordsWaiting: record.passwords.length > 0,
+  };
 }
 
 /** Names of this server's users created by the given import (from the tag every imported secret carries). */
@@ -82,7 +91,9 @@ export async function usersOfImport(serverId: string, importId: string): Promise
 type RowOutcome = { status: Exclude<RowStatus, 'pending'>; message?: string; passwords?: GeneratedPasswords; calls: number; retries: number };
 
 /** New passwords for a row, as the create form makes them (always hashed), hashed off the event loop. */
-async function generatedPasswords(form: ApplicableRow['form']): Promise<{ shown: GeneratedPasswords; stored: Pick<UserSecretInput, 'PasswordHash' | 'ProtocolOverrides'> }> {
+async function generatedPasswords(
+  form: ApplicableRow['form'],
+): Promise<{ shown: GeneratedPasswords; stored: Pick<UserSecretInput, 'PasswordHash' | 'ProtocolOverrides'> }> {
   const shown: GeneratedPasswords = {};
   const stored: Pick<UserSecretInput, 'PasswordHash' | 'ProtocolOverrides'> = {};
   if (form.password.mode === 'generate') {
@@ -97,7 +108,13 @@ async function generatedPasswords(form: ApplicableRow['form']): Promise<{ shown:
   return { shown, stored };
 }
 
-async function createRow(serverId: string, domain: ServerSummary['domain'], importId: string, row: ApplicableRow, throttle: () => Promise<void>): Promise<RowOutcome> {
+async function createRow(
+  serverId: string,
+  domain: ServerSummary['domain'],
+  importId: string,
+  row: ApplicableRow,
+  throttle: () => Promise<void>,
+): Promise<RowOutcome> {
   const { shown, stored } = await generatedPasswords(row.form);
   const validated = validateUserForm(row.form, domain, stored);
   if (!validated.ok) return { status: 'failed', message: 'The row no longer validates; run the dry run again.', calls: 0, retries: 0 };
@@ -130,13 +147,25 @@ async function createRow(serverId: string, domain: ServerSummary['domain'], impo
         calls++;
         return bulkSecretsManager().send(new DescribeSecretCommand({ SecretId }));
       });
-      const ours = Object.hasOwn(described.VersionIdsToStages ?? {}, row.token) || (described.Tags ?? []).some((t) => t.Key === TAG_IMPORT && t.Value === importId);
+      const ours =
+        Object.hasOwn(described.VersionIdsToStages ?? {}, row.token) ||
+        (described.Tags ?? []).some((t) => t.Key === TAG_IMPORT && t.Value === importId);
       return { status: ours ? 'already-created' : 'skipped-existing', calls, retries: 0 };
     }
     if (err instanceof Error && err.name === 'InvalidRequestException') {
-      return { status: 'failed', message: `${row.username} was deleted and is still in its recovery window: restore it, or rename the row.`, calls, retries: 0 };
+      return {
+        status: 'failed',
+        message: `${row.username} was deleted and is still in its recovery window: restore it, or rename the row.`,
+        calls,
+        retries: 0,
+      };
     }
-    return { status: 'failed', message: `Not created (${err instanceof Error ? err.name : 'unknown error'}); run the import again to retry this row.`, calls, retries: 0 };
+    return {
+      status: 'failed',
+      message: `Not created (${err instanceof Error ? err.name : 'unknown error'}); run the import again to retry this row.`,
+      calls,
+      retries: 0,
+    };
   }
 }
 
@@ -146,10 +175,18 @@ export type ApplyOptions = { concurrency?: number; createsPerSecond?: number };
  * Re-runs the dry run on the same file and, if it is the import the admin confirmed, starts writing
  * it in the background. Returns the job at once; `importStatus` follows it.
  */
-export async function startImport(serverId: string, fileName: string, text: string, confirmedImportId: string, actor: Actor, options: ApplyOptions = {}): Promise<{ job: ImportJob; done: Promise<ImportJob> }> {
+export async function startImport(
+  serverId: string,
+  fileName: string,
+  text: string,
+  confirmedImportId: string,
+  actor: Actor,
+  options: ApplyOptions = {},
+): Promise<{ job: ImportJob; done: Promise<ImportJob> }> {
   const server = await requireManageableServer(serverId);
   const { dryRun, applicable } = await planImport(serverId, fileName, text);
-  if (dryRun.importId !== confirmedImportId) throw new ConsoleError('The file is not the one whose dry run was confirmed. Run the dry run again. Nothing was written.');
+  if (dryRun.importId !== confirmedImportId)
+    throw new ConsoleError('The file is not the one whose dry run was confirmed. Run the dry run again. Nothing was written.');
   const running = registry.get(dryRun.importId);
   if (running && running.job.state === 'running') return { job: publicJob(running), done: running.done };
   const job: ImportJob = {
@@ -161,7 +198,16 @@ export async function startImport(serverId: string, fileName: string, text: stri
     state: 'running',
     total: dryRun.summary.total,
     counts: { created: 0, 'already-created': 0, 'skipped-existing': 0, failed: 0 },
-    results: dryRun.rows.map((r) => (r.errors.length ? { row: r.row, username: r.username, status: 'failed', message: `Not imported: ${r.errors.map((e) => `${e.column}: ${e.message}`).join(' ')}` } : { row: r.row, username: r.username, status: 'pending' })),
+    results: dryRun.rows.map((r) =>
+      r.errors.length
+        ? {
+            row: r.row,
+            username: r.username,
+            status: 'failed',
+            message: `Not imported: ${r.errors.map((e) => `${e.column}: ${e.message}`).join(' ')}`,
+          }
+        : { row: r.row, username: r.username, status: 'pending' },
+    ),
     passwordsWaiting: false,
     passwordsDownloaded: false,
     awsCalls: 0,
@@ -174,11 +220,23 @@ export async function startImport(serverId: string, fileName: string, text: stri
   return { job: publicJob(record), done: record.done };
 }
 
-async function runImport(record: JobRecord, server: ServerSummary, dryRun: DryRun, applicable: ApplicableRow[], actor: Actor, options: ApplyOptions): Promise<ImportJob> {
+async function runImport(
+  record: JobRecord,
+  server: ServerSummary,
+  dryRun: DryRun,
+  applicable: ApplicableRow[],
+  actor: Actor,
+  options: ApplyOptions,
+): Promise<ImportJob> {
   const { job } = record;
   const resultIndex = new Map(job.results.map((r, i) => [r.row, i]));
   const finish = (row: ApplicableRow, outcome: RowOutcome) => {
-    job.results[resultIndex.get(row.row)!] = { row: row.row, username: row.username, status: outcome.status, message: outcome.message ?? statusMessages[outcome.status as keyof typeof statusMessages] };
+    job.results[resultIndex.get(row.row)!] = {
+      row: row.row,
+      username: row.username,
+      status: outcome.status,
+      message: outcome.message ?? statusMessages[outcome.status as keyof typeof statusMessages],
+    };
     job.counts[outcome.status]++;
     job.awsCalls += outcome.calls;
     job.retries += outcome.retries;
@@ -201,13 +259,27 @@ async function runImport(record: JobRecord, server: ServerSummary, dryRun: DryRu
       try {
         outcome = await createRow(job.serverId, server.domain, job.importId, row, throttle);
       } catch (err) {
-        outcome = { status: 'failed', message: `Not created (${err instanceof Error ? err.name : 'unknown error'}); run the import again to retry this row.`, calls: 1, retries: 0 };
+        outcome = {
+          status: 'failed',
+          message: `Not created (${err instanceof Error ? err.name : 'unknown error'}); run the import again to retry this row.`,
+          calls: 1,
+          retries: 0,
+        };
       }
       if (outcome.status === 'created') {
         for (const [slot, password] of Object.entries(outcome.passwords ?? {})) {
           if (password) record.passwords.push({ username: row.username, slot: slot === 'main' ? 'password' : `${slot} password`, password });
         }
-        auditBuffer.push({ action: 'user.create', serverId: job.serverId, username: row.username, details: { importId: job.importId, importRow: row.row, authMethods: [...(outcome.passwords?.main ? ['password'] : []), ...(row.form.publicKeys.trim() ? ['keys'] : [])] } });
+        auditBuffer.push({
+          action: 'user.create',
+          serverId: job.serverId,
+          username: row.username,
+          details: {
+            importId: job.importId,
+            importRow: row.row,
+            authMethods: [...(outcome.passwords?.main ? ['password'] : []), ...(row.form.publicKeys.trim() ? ['keys'] : [])],
+          },
+        });
         if (auditBuffer.length >= 100) flushAudit();
       }
       finish(row, outcome);
@@ -260,5 +332,8 @@ export async function takeImportPasswords(serverId: string, importId: string): P
   discardPasswords(importId);
   record.job.passwordsDownloaded = true;
   const server = (await getServer(serverId)) ?? { serverId, localEndpoint: null };
-  return stringify([['username', 'which', 'password', 'connect'], ...lines.map((l) => [l.username, l.slot, l.password, connectionInstructions(server, l.username)])], { record_delimiter: '\n' });
+  return stringify(
+    [['username', 'which', 'password', 'connect'], ...lines.map((l) => [l.username, l.slot, l.password, connectionInstructions(server, l.username)])],
+    { record_delimiter: '\n' },
+  );
 }

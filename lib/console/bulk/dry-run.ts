@@ -50,14 +50,21 @@ export function rowToken(importId: string, row: number): string {
 }
 
 function placeholderPasswords(form: UserFormInput): Pick<UserSecretInput, 'PasswordHash' | 'ProtocolOverrides'> {
-  const overrides = Object.fromEntries(PROTOCOLS.filter((p) => form.protocolPasswords[p]).map((p) => [p, { PasswordHash: KEPT_PASSWORD_PLACEHOLDER }]));
+  const overrides = Object.fromEntries(
+    PROTOCOLS.filter((p) => form.protocolPasswords[p]).map((p) => [p, { PasswordHash: KEPT_PASSWORD_PLACEHOLDER }]),
+  );
   return {
     ...(form.password.mode === 'generate' ? { PasswordHash: KEPT_PASSWORD_PLACEHOLDER } : {}),
     ...(Object.keys(overrides).length ? { ProtocolOverrides: overrides } : {}),
   };
 }
 
-async function lambdaAnswerFor(serverId: string, username: string, form: UserFormInput, stored: Record<string, unknown>): Promise<Record<string, unknown>> {
+async function lambdaAnswerFor(
+  serverId: string,
+  username: string,
+  form: UserFormInput,
+  stored: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
   const previewPassword = 'preview-only-password';
   const forDecision: Record<string, unknown> = { ...stored };
   for (const key of PASSWORD_KEYS) delete forDecision[key];
@@ -66,7 +73,10 @@ async function lambdaAnswerFor(serverId: string, username: string, form: UserFor
   delete forDecision.ExpiresAt;
   delete forDecision.AcceptedIpNetwork;
   const keysOnly = form.password.mode === 'none';
-  const decision = await decideLogin({ username, password: keysOnly ? '' : previewPassword, protocol: 'SFTP', serverId, sourceIp: null }, JSON.stringify(forDecision));
+  const decision = await decideLogin(
+    { username, password: keysOnly ? '' : previewPassword, protocol: 'SFTP', serverId, sourceIp: null },
+    JSON.stringify(forDecision),
+  );
   return decision.response;
 }
 
@@ -117,15 +127,21 @@ export async function planImport(serverId: string, fileName: string, text: strin
       const earlier = fileNames.get(username);
       if (earlier !== undefined) errors.push({ column: 'username', message: `${username} is already on row ${earlier} of this file.` });
       else fileNames.set(username, parsed.row);
-      if (existing.names.has(username)) warnings.push(`${username} already exists on this server: this row will be skipped unless this import created it.`);
-      const caseTwin = [existing.lowerNames.get(username.toLowerCase()), fileLower.get(username.toLowerCase())].find((n) => n !== undefined && n !== username);
+      if (existing.names.has(username))
+        warnings.push(`${username} already exists on this server: this row will be skipped unless this import created it.`);
+      const caseTwin = [existing.lowerNames.get(username.toLowerCase()), fileLower.get(username.toLowerCase())].find(
+        (n) => n !== undefined && n !== username,
+      );
       if (caseTwin) warnings.push(`${caseTwin} already exists; ${username} differs only in case, which partners and scripts easily confuse.`);
       if (!fileLower.has(username.toLowerCase())) fileLower.set(username.toLowerCase(), username);
     }
     if (form.uid !== '' && Number(form.uid) === 0) warnings.push('UID 0 is root on the file system: this user could read and change every file.');
     if (form.uid !== '' && Number.isInteger(Number(form.uid))) {
       const sharers = [...(existing.usedBy[String(Number(form.uid))] ?? []), ...(fileUids.get(String(form.uid)) ?? [])].filter((u) => u !== username);
-      if (sharers.length) warnings.push(`UID ${form.uid} is also used by ${[...new Set(sharers)].slice(0, 5).join(', ')}${sharers.length > 5 ? ` and ${sharers.length - 5} more` : ''}: they would share file ownership.`);
+      if (sharers.length)
+        warnings.push(
+          `UID ${form.uid} is also used by ${[...new Set(sharers)].slice(0, 5).join(', ')}${sharers.length > 5 ? ` and ${sharers.length - 5} more` : ''}: they would share file ownership.`,
+        );
     }
     if (form.disabled) warnings.push('Created disabled: every login will be refused until it is enabled.');
     const expires = form.expiresAt ? new Date(form.expiresAt).getTime() : NaN;
@@ -135,7 +151,9 @@ export async function planImport(serverId: string, fileName: string, text: strin
     let lambdaAnswer: Record<string, unknown> | null = null;
     if (errors.length === 0 && validated.ok) {
       const stored = JSON.parse(serializeUserSecret(validated.input)) as Record<string, unknown>;
-      secretPreview = Object.fromEntries(Object.entries(stored).map(([key, value]) => [key, PASSWORD_KEYS.has(key) ? '<argon2id hash of a generated password>' : value]));
+      secretPreview = Object.fromEntries(
+        Object.entries(stored).map(([key, value]) => [key, PASSWORD_KEYS.has(key) ? '<argon2id hash of a generated password>' : value]),
+      );
       lambdaAnswer = await lambdaAnswerFor(serverId, username, form, stored);
       applicable.push({ row: parsed.row, username, form: { ...form, username }, token: rowToken(importId, parsed.row) });
     }

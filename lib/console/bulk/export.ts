@@ -47,6 +47,18 @@ export async function exportUsers(serverId: string, format: 'csv' | 'json'): Pro
   }
   const stamp = new Date().toISOString().slice(0, 10);
   return format === 'json'
-    ? { body: writeJson(serverId, exported), contentType: 'application/json; charset=utf-8', fileName: `${serverId}-users-${stamp}.json`, exported: exported.length, skipped }
-    : { body: writeCsv(exported), contentType: 'text/csv; charset=utf-8', fileName: `${serverId}-users-${stamp}.csv`, exported: exported.length, skipped };
+    ? {
+        body: writeJson(serverId, exported),
+        contentType: 'application/json; charset=utf-8',
+        fileName: `${serverId}-users-${stamp}.json`,
+        exported: exported.length,
+        skipped,
+      }
+    : {
+        body: writeCsv(exported),
+        contentType: 'text/csv; charset=utf-8',
+        fileName: `${serverId}-users-${stamp}.csv`,
+        exported: exported.length,
+        skipped,
+      };
 }

@@ -99,7 +99,11 @@ function stringOf(value: unknown): string {
 }
 
 function stringsOf(value: unknown): string[] {
-  if (Array.isArray(value)) return value.map(stringOf).map((v) => v.trim()).filter(Boolean);
+  if (Array.isArray(value))
+    return value
+      .map(stringOf)
+      .map((v) => v.trim())
+      .filter(Boolean);
   return list(stringOf(value));
 }
 
@@ -113,7 +117,10 @@ function signInMethodsFrom(text: string, errors: Record<string, string[]>): Bulk
 
 function userFromCells(cells: Record<string, unknown>): { user: BulkUser; errors: Record<string, string[]> } {
   const errors: Record<string, string[]> = {};
-  const cell = (name: CsvColumn) => stringOf(Object.hasOwn(cells, name) ? cells[name] : undefined).trim().replace(/^'(?=[=+@])/, '');
+  const cell = (name: CsvColumn) =>
+    stringOf(Object.hasOwn(cells, name) ? cells[name] : undefined)
+      .trim()
+      .replace(/^'(?=[=+@])/, '');
   const homeType = cell('home_type').toLowerCase() || (cell('home').includes('=') ? 'mappings' : 'restricted');
   return {
     user: {
@@ -151,15 +158,19 @@ export function parseCsv(text: string): BulkRow[] {
     });
   } catch (err) {
     const line = (err as { lines?: number }).lines;
-    throw new BulkFileError(`The CSV could not be read${line ? ` (line ${line})` : ''}: ${err instanceof Error ? err.message.replace(/^Invalid Record Length: /, '').replace(/,? value is .*$/s, '') : 'unknown error'}`);
+    throw new BulkFileError(
+      `The CSV could not be read${line ? ` (line ${line})` : ''}: ${err instanceof Error ? err.message.replace(/^Invalid Record Length: /, '').replace(/,? value is .*$/s, '') : 'unknown error'}`,
+    );
   }
   const header = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
   const columns = parse(header, { to_line: 1 })[0];
   const names = (columns ?? []).map((c) => c.trim().toLowerCase());
   const unknown = names.filter((n) => !(CSV_COLUMNS as readonly string[]).includes(n));
-  if (unknown.length) throw new BulkFileError(`Unknown column${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}. The header is: ${CSV_COLUMNS.join(',')}.`);
+  if (unknown.length)
+    throw new BulkFileError(`Unknown column${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}. The header is: ${CSV_COLUMNS.join(',')}.`);
   const missing = REQUIRED_COLUMNS.filter((c) => !names.includes(c));
-  if (missing.length) throw new BulkFileError(`Missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}. The header is: ${CSV_COLUMNS.join(',')}.`);
+  if (missing.length)
+    throw new BulkFileError(`Missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}. The header is: ${CSV_COLUMNS.join(',')}.`);
   if (new Set(names).size !== names.length) throw new BulkFileError('A column appears twice in the header.');
   if (records.length > MAX_ROWS) throw new BulkFileError(`The file has ${records.length} rows; import at most ${MAX_ROWS} at once.`);
   // The record's line is where it ends; a row's number is the line its first cell starts on.
@@ -178,11 +189,17 @@ export function parseJson(text: string): BulkRow[] {
   } catch {
     throw new BulkFileError('The JSON could not be read: it is not valid JSON.');
   }
-  const users = Array.isArray(document) ? document : typeof document === 'object' && document !== null && Array.isArray((document as { users?: unknown }).users) ? (document as { users: unknown[] }).users : null;
-  if (!users) throw new BulkFileError(`The JSON must be an export of Transfer Desk ({ "format": "${JSON_FORMAT}", "users": [ … ] }) or a list of users.`);
+  const users = Array.isArray(document)
+    ? document
+    : typeof document === 'object' && document !== null && Array.isArray((document as { users?: unknown }).users)
+      ? (document as { users: unknown[] }).users
+      : null;
+  if (!users)
+    throw new BulkFileError(`The JSON must be an export of Transfer Desk ({ "format": "${JSON_FORMAT}", "users": [ … ] }) or a list of users.`);
   if (users.length > MAX_ROWS) throw new BulkFileError(`The file has ${users.length} users; import at most ${MAX_ROWS} at once.`);
   return users.map((raw, index) => {
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { row: index + 1, user: userFromCells({}).user, errors: { _row: ['This entry is not an object.'] } };
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+      return { row: index + 1, user: userFromCells({}).user, errors: { _row: ['This entry is not an object.'] } };
     const u = raw as Record<string, unknown>;
     const own = (key: string) => (Object.hasOwn(u, key) ? u[key] : undefined);
     const mappings = own('mappings');
@@ -197,9 +214,16 @@ export function parseJson(text: string): BulkRow[] {
       gid: own('gid'),
       secondary_gids: stringsOf(own('secondaryGids')).join(';'),
       home_type: own('homeType'),
-      home: Array.isArray(mappings) && mappings.length
-        ? mappings.map((m) => (typeof m === 'object' && m !== null ? `${stringOf((m as Record<string, unknown>).entry)}=${stringOf((m as Record<string, unknown>).target)}` : stringOf(m))).join(';')
-        : own('home'),
+      home:
+        Array.isArray(mappings) && mappings.length
+          ? mappings
+              .map((m) =>
+                typeof m === 'object' && m !== null
+                  ? `${stringOf((m as Record<string, unknown>).entry)}=${stringOf((m as Record<string, unknown>).target)}`
+                  : stringOf(m),
+              )
+              .join(';')
+          : own('home'),
       allowed_networks: stringsOf(own('allowedNetworks')).join(';'),
       expires_at: own('expiresAt'),
       disabled: own('disabled'),
@@ -228,19 +252,28 @@ function splitFolder(folder: string): { location: string; path: string } {
 export function bulkUserToForm(user: BulkUser): { form: UserFormInput; errors: Record<string, string[]> } {
   const errors: Record<string, string[]> = {};
   const add = (field: string, message: string) => (errors[field] = [...(errors[field] ?? []), message]);
-  if (user.password !== 'generate' && user.password !== 'none') add('password', user.password === '' ? 'Say generate or none.' : 'That is not a password mode: use generate or none. Passwords are never imported (the value is not shown, in case it is one).');
+  if (user.password !== 'generate' && user.password !== 'none')
+    add(
+      'password',
+      user.password === ''
+        ? 'Say generate or none.'
+        : 'That is not a password mode: use generate or none. Passwords are never imported (the value is not shown, in case it is one).',
+    );
   const protocols = user.protocolPasswords.filter((p) => (PROTOCOLS as readonly string[]).includes(p));
   const unknownProtocols = user.protocolPasswords.filter((p) => !(PROTOCOLS as readonly string[]).includes(p));
   if (unknownProtocols.length) add('protocol_passwords', `Unknown protocol ${unknownProtocols.join(', ')}: use SFTP, FTP or FTPS.`);
-  if (!['restricted', 'path', 'mappings'].includes(user.homeType)) add('home_type', `"${user.homeType}" is not a home type: use restricted, path or mappings.`);
+  if (!['restricted', 'path', 'mappings'].includes(user.homeType))
+    add('home_type', `"${user.homeType}" is not a home type: use restricted, path or mappings.`);
   if (!['', 'true', 'false', 'yes', 'no'].includes(user.disabled)) add('disabled', `"${user.disabled}" is not true or false.`);
   const hasPassword = user.password === 'generate' || protocols.length > 0;
   if (user.signInMethods) {
     if (user.signInMethods.includes('password') && !hasPassword) add('password', 'sign_in_methods lists password, but the password is none.');
-    if (!user.signInMethods.includes('password') && user.password === 'generate') add('password', 'sign_in_methods does not list password, but the password is generate.');
+    if (!user.signInMethods.includes('password') && user.password === 'generate')
+      add('password', 'sign_in_methods does not list password, but the password is generate.');
     if (user.signInMethods.includes('keys') && user.publicKeys.length === 0) add('public_keys', 'sign_in_methods lists keys, but there are none.');
   }
-  if (!hasPassword && user.password === 'none' && user.publicKeys.length === 0) add('public_keys', 'A user with no password needs at least one SSH key.');
+  if (!hasPassword && user.password === 'none' && user.publicKeys.length === 0)
+    add('public_keys', 'A user with no password needs at least one SSH key.');
   const folder = splitFolder(user.home);
   const form: UserFormInput = {
     username: user.username,

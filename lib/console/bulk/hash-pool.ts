@@ -61,7 +61,15 @@ export function hashPasswordOffThread(password: string): Promise<string> {
   worker.ref();
   return new Promise<string>((resolve, reject) => {
     current.pending.set(id, { resolve, reject });
-    worker.postMessage({ id, password, salt: randomBytes(ARGON2_DEFAULTS.saltLength).toString('base64'), memorySize: ARGON2_DEFAULTS.memorySize, iterations: ARGON2_DEFAULTS.iterations, parallelism: ARGON2_DEFAULTS.parallelism, hashLength: ARGON2_DEFAULTS.hashLength });
+    worker.postMessage({
+      id,
+      password,
+      salt: randomBytes(ARGON2_DEFAULTS.saltLength).toString('base64'),
+      memorySize: ARGON2_DEFAULTS.memorySize,
+      iterations: ARGON2_DEFAULTS.iterations,
+      parallelism: ARGON2_DEFAULTS.parallelism,
+      hashLength: ARGON2_DEFAULTS.hashLength,
+    });
   }).finally(() => {
     if (current.pending.size === 0) for (const w of current.workers) w.unref();
   });

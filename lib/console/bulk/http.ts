@@ -8,7 +8,10 @@ import { serverIdFromSegment } from '../route-params';
 
 export type Authorized = { ok: true; actor: Actor; serverId: string } | { ok: false; response: Response };
 
-const refuse = (status: number, message: string): Authorized => ({ ok: false, response: new Response(`${message}\n`, { status, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' } }) });
+const refuse = (status: number, message: string): Authorized => ({
+  ok: false,
+  response: new Response(`${message}\n`, { status, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' } }),
+});
 
 function sameOrigin(request: Request): boolean {
   if (request.headers.get('sec-fetch-site') === 'cross-site') return false;

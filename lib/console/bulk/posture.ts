@@ -36,7 +36,9 @@ export function plaintextSlots(secret: StoredUserSecret): ('main' | (typeof PROT
 }
 
 function weakKeys(secret: StoredUserSecret): string[] {
-  const lines = ['PublicKey', ...PROTOCOLS.map((p) => `${p}PublicKey`)].flatMap((key) => (Object.hasOwn(secret, key) ? readPublicKeys(secret[key]) : []));
+  const lines = ['PublicKey', ...PROTOCOLS.map((p) => `${p}PublicKey`)].flatMap((key) =>
+    Object.hasOwn(secret, key) ? readPublicKeys(secret[key]) : [],
+  );
   return lines.flatMap((line) => {
     if (/^ssh-dss\s/.test(line)) return ['DSA key'];
     const parsed = parseSshPublicKey(line);
@@ -46,7 +48,11 @@ function weakKeys(secret: StoredUserSecret): string[] {
   });
 }
 
-export function assessPosture(serverId: string, users: { username: string; secret: StoredUserSecret | null; error: string | null }[], now = new Date()): Posture {
+export function assessPosture(
+  serverId: string,
+  users: { username: string; secret: StoredUserSecret | null; error: string | null }[],
+  now = new Date(),
+): Posture {
   const categories = Object.fromEntries(POSTURE_CATEGORIES.map((c) => [c, [] as PostureEntry[]])) as Record<PostureCategory, PostureEntry[]>;
   const plaintextBySlot = { main: 0, SFTP: 0, FTP: 0, FTPS: 0 };
   const byUid = new Map<number, string[]>();
@@ -74,7 +80,8 @@ export function assessPosture(serverId: string, users: { username: string; secre
   }
   for (const [uid, names] of byUid) {
     if (names.length < 2) continue;
-    for (const username of names) categories['shared-uid'].push({ username, detail: `UID ${uid}, with ${names.filter((n) => n !== username).join(', ')}` });
+    for (const username of names)
+      categories['shared-uid'].push({ username, detail: `UID ${uid}, with ${names.filter((n) => n !== username).join(', ')}` });
   }
   return { serverId, total: users.length, categories, plaintextBySlot };
 }

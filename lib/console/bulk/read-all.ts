@@ -14,13 +14,19 @@ export async function readAllUsers(serverId: string): Promise<ServerSecret[]> {
   for await (const entry of serverSecretEntries(serverId)) {
     const parsed = entry.Name ? parseSecretName(entry.Name, secretPrefix()) : null;
     if (!parsed || parsed.serverId !== serverId) continue;
-    entries.push({ id: entry.ARN ?? entry.Name!, username: parsed.username, tags: Object.fromEntries((entry.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])) });
+    entries.push({
+      id: entry.ARN ?? entry.Name!,
+      username: parsed.username,
+      tags: Object.fromEntries((entry.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
+    });
   }
   const values = new Map<string, string | undefined>();
   const missing = new Map<string, string>();
   for (let i = 0; i < entries.length; i += 20) {
     const chunk = entries.slice(i, i + 20);
-    const { value: batch } = await withBackoff(() => bulkSecretsManager().send(new BatchGetSecretValueCommand({ SecretIdList: chunk.map((e) => e.id) })));
+    const { value: batch } = await withBackoff(() =>
+      bulkSecretsManager().send(new BatchGetSecretValueCommand({ SecretIdList: chunk.map((e) => e.id) })),
+    );
     for (const value of batch.SecretValues ?? []) values.set(value.ARN ?? value.Name ?? '', value.SecretString);
     for (const value of batch.SecretValues ?? []) if (value.Name) values.set(value.Name, value.SecretString);
     for (const error of batch.Errors ?? []) if (error.SecretId) missing.set(error.SecretId, error.ErrorCode ?? 'unreadable');

@@ -29,8 +29,12 @@ export function recogniseFunction(functionArn: string | null | undefined): Ident
   if (!functionArn) return { functionArn: null, functionName: null, ours: false, reason: 'The server names no Lambda function.' };
   const match = /:function:([^:]+)/.exec(functionArn);
   const functionName = match ? match[1]! : functionArn;
-  const configured = (process.env.TRANSFER_DESK_IDP_FUNCTIONS ?? '').split(',').map((n) => n.trim()).filter(Boolean);
-  const ours = configured.includes(functionName) || /^transfer-desk-idp(-|$)/.test(functionName) || /-IdentityProviderFunction-[A-Za-z0-9]+$/.test(functionName);
+  const configured = (process.env.TRANSFER_DESK_IDP_FUNCTIONS ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
+  const ours =
+    configured.includes(functionName) || /^transfer-desk-idp(-|$)/.test(functionName) || /-IdentityProviderFunction-[A-Za-z0-9]+$/.test(functionName);
   return {
     functionArn,
     functionName,
@@ -59,7 +63,9 @@ export type UpgradeJob = {
   results: UpgradeResult[];
 };
 
-const jobs: Map<string, { job: UpgradeJob; done: Promise<UpgradeJob> }> = ((globalThis as { __transferDeskUpgrades?: Map<string, { job: UpgradeJob; done: Promise<UpgradeJob> }> }).__transferDeskUpgrades ??= new Map<string, { job: UpgradeJob; done: Promise<UpgradeJob> }>());
+const jobs: Map<string, { job: UpgradeJob; done: Promise<UpgradeJob> }> = ((
+  globalThis as { __transferDeskUpgrades?: Map<string, { job: UpgradeJob; done: Promise<UpgradeJob> }> }
+).__transferDeskUpgrades ??= new Map<string, { job: UpgradeJob; done: Promise<UpgradeJob> }>());
 
 /** Hashes each plaintext of one user and removes it, in one compare-and-swap write. */
 export async function upgradeUser(serverId: string, username: string): Promise<{ slots: string[] }> {
@@ -95,13 +101,30 @@ class NothingToUpgrade extends Error {
 export type UpgradeOptions = { override?: boolean; concurrency?: number };
 
 /** Starts the upgrade of one user or of every user with a plaintext password; refuses a server whose Lambda is not ours unless overridden. */
-export async function startUpgrade(serverId: string, usernames: string[] | 'all', actor: Actor, options: UpgradeOptions = {}): Promise<{ job: UpgradeJob; done: Promise<UpgradeJob> }> {
+export async function startUpgrade(
+  serverId: string,
+  usernames: string[] | 'all',
+  actor: Actor,
+  options: UpgradeOptions = {},
+): Promise<{ job: UpgradeJob; done: Promise<UpgradeJob> }> {
   const check = await checkIdentityProvider(serverId);
-  if (!check.ours && !options.override) throw new ConsoleError(`${check.reason} Nothing was changed. Confirm the override only if the Lambda verifies argon2id hashes.`);
+  if (!check.ours && !options.override)
+    throw new ConsoleError(`${check.reason} Nothing was changed. Confirm the override only if the Lambda verifies argon2id hashes.`);
   const running = jobs.get(serverId);
   if (running?.job.state === 'running') return running;
-  const targets = usernames === 'all' ? (await readAllUsers(serverId)).filter((u) => u.secret && plaintextSlots(u.secret).length > 0).map((u) => u.username) : usernames;
-  const job: UpgradeJob = { serverId, state: 'running', startedAt: new Date().toISOString(), finishedAt: null, total: targets.length, counts: { upgraded: 0, 'nothing-to-do': 0, failed: 0 }, results: [] };
+  const targets =
+    usernames === 'all'
+      ? (await readAllUsers(serverId)).filter((u) => u.secret && plaintextSlots(u.secret).length > 0).map((u) => u.username)
+      : usernames;
+  const job: UpgradeJob = {
+    serverId,
+    state: 'running',
+    startedAt: new Date().toISOString(),
+    finishedAt: null,
+    total: targets.length,
+    counts: { upgraded: 0, 'nothing-to-do': 0, failed: 0 },
+    results: [],
+  };
   const done = (async () => {
     try {
       await forEachBounded(targets, options.concurrency ?? 4, async (username) => {
@@ -112,7 +135,16 @@ export async function startUpgrade(serverId: string, usernames: string[] | 'all'
           await recordAudit(actor, 'user.upgrade-password', serverId, username, { slots, override: Boolean(options.override && !check.ours) });
         } catch (err) {
           if (err instanceof NothingToUpgrade) result = { username, status: 'nothing-to-do', slots: [], message: 'No plaintext password left.' };
-          else result = { username, status: 'failed', slots: [], message: err instanceof ConsoleError ? err.message : `Not upgraded (${err instanceof Error ? err.name : 'unknown error'}); its plaintext is unchanged. Run the upgrade again.` };
+          else
+            result = {
+              username,
+              status: 'failed',
+              slots: [],
+              message:
+                err instanceof ConsoleError
+                  ? err.message
+                  : `Not upgraded (${err instanceof Error ? err.name : 'unknown error'}); its plaintext is unchanged. Run the upgrade again.`,
+            };
         }
         job.results.push(result);
         job.counts[result.status]++;

@@ -12,7 +12,13 @@ import { patchUser } from './compare-and-swap';
 import { assertUsername, requireManageableServer, sm, TAG_PENDING_DELETION, userSecretId } from './shared';
 
 /** Returns the version it wrote, so an open edit form follows it instead of seeing a conflict. */
-export async function setUserDisabled(serverId: string, username: string, disabled: boolean, actor: Actor, options: { reason?: string } = {}): Promise<string> {
+export async function setUserDisabled(
+  serverId: string,
+  username: string,
+  disabled: boolean,
+  actor: Actor,
+  options: { reason?: string } = {},
+): Promise<string> {
   return (await changeUserDisabled(serverId, username, disabled, actor, options)).versionId;
 }
 
@@ -43,7 +49,12 @@ export async function changeUserDisabled(
   return { versionId, notices: auditNotice(audit) };
 }
 
-export async function deleteUser(serverId: string, username: string, recoveryWindowInDays: number, actor: Actor): Promise<{ deletionDate: string | null; notices: string[] }> {
+export async function deleteUser(
+  serverId: string,
+  username: string,
+  recoveryWindowInDays: number,
+  actor: Actor,
+): Promise<{ deletionDate: string | null; notices: string[] }> {
   await requireManageableServer(serverId);
   assertUsername(username);
   if (!Number.isInteger(recoveryWindowInDays) || recoveryWindowInDays < 7 || recoveryWindowInDays > 30) {

@@ -28,14 +28,23 @@ async function writeVersionIfCurrent(serverId: string, username: string, secretS
   const SecretId = userSecretId(serverId, username);
   const versionId = randomUUID();
   try {
-    await sm().send(new PutSecretValueCommand({ SecretId, SecretString: secretString, ClientRequestToken: versionId, VersionStages: [PENDING_STAGE] }));
+    await sm().send(
+      new PutSecretValueCommand({ SecretId, SecretString: secretString, ClientRequestToken: versionId, VersionStages: [PENDING_STAGE] }),
+    );
   } catch (err) {
     if (!mayHaveLanded(err)) throw err;
     const stored = await readBack(SecretId, `the change to ${username}`);
     if (!stored.exists || !stored.versionIds.has(versionId)) throw err;
   }
   try {
-    await sm().send(new UpdateSecretVersionStageCommand({ SecretId, VersionStage: 'AWSCURRENT', MoveToVersionId: versionId, RemoveFromVersionId: expectedVersionId }));
+    await sm().send(
+      new UpdateSecretVersionStageCommand({
+        SecretId,
+        VersionStage: 'AWSCURRENT',
+        MoveToVersionId: versionId,
+        RemoveFromVersionId: expectedVersionId,
+      }),
+    );
   } catch (err) {
     const stored = await readBack(SecretId, `the change to ${username}`);
     if (stored.exists && stored.currentVersionId === versionId) return versionId;
@@ -49,7 +58,15 @@ async function writeVersionIfCurrent(serverId: string, username: string, secretS
 export async function tagUid(serverId: string, username: string, profile: PosixProfile | undefined): Promise<void> {
   if (!profile) return;
   await sm()
-    .send(new TagResourceCommand({ SecretId: userSecretId(serverId, username), Tags: [{ Key: TAG_UID, Value: String(profile.Uid) }, { Key: TAG_MANAGED, Value: 'true' }] }))
+    .send(
+      new TagResourceCommand({
+        SecretId: userSecretId(serverId, username),
+        Tags: [
+          { Key: TAG_UID, Value: String(profile.Uid) },
+          { Key: TAG_MANAGED, Value: 'true' },
+        ],
+      }),
+    )
     .catch(() => undefined); // The tag only speeds up UID suggestions; the secret is the truth.
 }
 

@@ -15,9 +15,15 @@ import { reserveUid } from './uid-usage';
 import { requireManageableServer, sm, TAG_MANAGED, TAG_UID, userSecretId } from './shared';
 
 /** Creates the user's secret, or fails without writing anything (name taken, pending deletion, invalid). */
-export async function createUser(serverId: string, form: UserFormInput, actor: Actor, options: { suggestedUid?: string } = {}): Promise<CreateResult> {
+export async function createUser(
+  serverId: string,
+  form: UserFormInput,
+  actor: Actor,
+  options: { suggestedUid?: string } = {},
+): Promise<CreateResult> {
   const server = await requireManageableServer(serverId);
-  if (form.password.mode === 'keep') throw new ConsoleError('A new user has no password to keep.', { password: ['Choose to generate a password, or no password with SSH keys'] });
+  if (form.password.mode === 'keep')
+    throw new ConsoleError('A new user has no password to keep.', { password: ['Choose to generate a password, or no password with SSH keys'] });
   const { shown, stored } = await passwordsFor(form, null);
   const username = usernameSchema.safeParse(form.username);
   const validated = validateUserForm(form, server.domain, stored);
@@ -69,7 +75,12 @@ export async function createUser(serverId: string, form: UserFormInput, actor: A
     },
     auditChanges(null, JSON.parse(serializeUserSecret(validated.input)) as StoredUserSecret),
   );
-  return { username: username.data, passwords: shown, outcome, notices: [...(outcome === 'unconfirmed' ? [UNCONFIRMED_CREATE] : []), ...auditNotice(audit)] };
+  return {
+    username: username.data,
+    passwords: shown,
+    outcome,
+    notices: [...(outcome === 'unconfirmed' ? [UNCONFIRMED_CREATE] : []), ...auditNotice(audit)],
+  };
 }
 
 export type CreateResult = { username: string; passwords: GeneratedPasswords; outcome: 'created' | 'unconfirmed'; notices: string[] };
@@ -82,7 +93,13 @@ export const UNCONFIRMED_CREATE =
  * a generated password and no answer even from the read-back, the doubt is reported, not a failure,
  * so the password is shown.
  */
-async function createdAfterAll(SecretId: string, token: string, username: string, err: unknown, hasPassword: boolean): Promise<CreateResult['outcome']> {
+async function createdAfterAll(
+  SecretId: string,
+  token: string,
+  username: string,
+  err: unknown,
+  hasPassword: boolean,
+): Promise<CreateResult['outcome']> {
   try {
     const stored = await readBack(SecretId, `the create of ${username}`);
     if (stored.exists && !stored.deleted && stored.versionIds.has(token)) return 'created';
@@ -92,7 +109,9 @@ async function createdAfterAll(SecretId: string, token: string, username: string
   }
   const name = errorName(err);
   if (name === 'ResourceExistsException') {
-    throw new ConsoleError(`A user named ${username} already exists on this server. Nothing was saved.`, { username: ['This user name is taken on this server'] });
+    throw new ConsoleError(`A user named ${username} already exists on this server. Nothing was saved.`, {
+      username: ['This user name is taken on this server'],
+    });
   }
   if (name === 'InvalidRequestException') {
     throw new ConsoleError(`${username} was deleted and is still in its recovery window. Restore it, or choose another name. Nothing was saved.`, {

@@ -2,7 +2,14 @@
 // (key order, representation and unknown keys kept), and only over the version the admin opened.
 import 'server-only';
 import type { Actor } from '../../auth/roles';
-import { PROTOCOLS, serializeUserSecret, storedSecretToInput, summarizeStoredSecret, type StoredUserSecret, type UserSecretInput } from '../../secret/contract';
+import {
+  PROTOCOLS,
+  serializeUserSecret,
+  storedSecretToInput,
+  summarizeStoredSecret,
+  type StoredUserSecret,
+  type UserSecretInput,
+} from '../../secret/contract';
 import { auditNotice, recordAudit } from '../audit';
 import { auditChanges } from '../audit-changes';
 import { ConsoleError, OutcomeUnknownError, StaleVersionError } from '../errors';
@@ -13,7 +20,8 @@ import { inputToForm } from './read';
 import { readCurrent, requireManageableServer } from './shared';
 
 /** The parts of a user the form edits, each written as a unit. */
-export type FormPart = 'password' | 'protocolPasswords' | 'publicKeys' | 'role' | 'posixProfile' | 'home' | 'acceptedIpNetwork' | 'expiresAt' | 'policy' | 'disabled';
+export type FormPart =
+  'password' | 'protocolPasswords' | 'publicKeys' | 'role' | 'posixProfile' | 'home' | 'acceptedIpNetwork' | 'expiresAt' | 'policy' | 'disabled';
 
 const list = (text: string, separator: RegExp) =>
   text
@@ -80,7 +88,12 @@ function inStoredShape(key: string, before: unknown, after: unknown): unknown {
  * The stored object with only the changed parts replaced: existing keys keep their place, new keys
  * go last, keys the contract does not know and every untouched password stay exactly as stored.
  */
-export function applyChanges(existing: StoredUserSecret, input: UserSecretInput, parts: ReadonlySet<FormPart>, form: UserFormInput): Record<string, unknown> {
+export function applyChanges(
+  existing: StoredUserSecret,
+  input: UserSecretInput,
+  parts: ReadonlySet<FormPart>,
+  form: UserFormInput,
+): Record<string, unknown> {
   const serialized = JSON.parse(serializeUserSecret(input)) as Record<string, string>;
   const next: Record<string, unknown> = { ...existing };
   const write = (key: string) => {
@@ -93,7 +106,8 @@ export function applyChanges(existing: StoredUserSecret, input: UserSecretInput,
     write('PasswordHash');
     write('Password');
     // "No password" removes every password; only ones generated in this same save remain.
-    if (form.password.mode === 'none') for (const p of PROTOCOLS) if (!form.protocolPasswords[p]) [`${p}PasswordHash`, `${p}Password`].forEach((key) => delete next[key]);
+    if (form.password.mode === 'none')
+      for (const p of PROTOCOLS) if (!form.protocolPasswords[p]) [`${p}PasswordHash`, `${p}Password`].forEach((key) => delete next[key]);
   }
   for (const p of PROTOCOLS) {
     if (!form.protocolPasswords[p]) continue;
@@ -122,7 +136,13 @@ export type UpdateResult = {
 export const UNCONFIRMED_SAVE =
   'AWS did not confirm this save and reading the user back failed, so it may or may not be stored. Any password shown is the new one if it was; reload the page to see what is stored before saving again.';
 
-export async function updateUser(serverId: string, username: string, form: UserFormInput, expectedVersionId: string, actor: Actor): Promise<UpdateResult> {
+export async function updateUser(
+  serverId: string,
+  username: string,
+  form: UserFormInput,
+  expectedVersionId: string,
+  actor: Actor,
+): Promise<UpdateResult> {
   const server = await requireManageableServer(serverId);
   const current = await readCurrent(serverId, username);
   if (current.versionId !== expectedVersionId) throw new StaleVersionError();
@@ -158,5 +178,11 @@ export async function updateUser(serverId: string, username: string, form: UserF
     },
     auditChanges(current.secret, next),
   );
-  return { versionId, passwords: shown, changed: true, outcome, notices: [...(outcome === 'unconfirmed' ? [UNCONFIRMED_SAVE] : []), ...auditNotice(audit)] };
+  return {
+    versionId,
+    passwords: shown,
+    changed: true,
+    outcome,
+    notices: [...(outcome === 'unconfirmed' ? [UNCONFIRMED_SAVE] : []), ...auditNotice(audit)],
+  };
 }

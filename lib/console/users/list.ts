@@ -123,7 +123,8 @@ export async function listUsers(serverId: string, options: UserListQuery = {}): 
     const sort = options.sort ?? 'name';
     // Every user's last login only when the filter or the sort needs it (cached, see user-index-logins.ts).
     const allLogins = options.status === 'never-logged-in' || sort === 'login' ? await lastLoginsOfServer(serverId).catch(unavailable) : null;
-    if (options.status === 'never-logged-in' && !allLogins) throw new ConsoleError('The login records could not be read, so users who never logged in cannot be listed now. Try again.');
+    if (options.status === 'never-logged-in' && !allLogins)
+      throw new ConsoleError('The login records could not be read, so users who never logged in cannot be listed now. Try again.');
     const matching = [...status.index.users.values()].filter(
       (user) =>
         (!needle || user.username.toLowerCase().includes(needle)) &&
@@ -134,7 +135,10 @@ export async function listUsers(serverId: string, options: UserListQuery = {}): 
     const pageCount = Math.max(1, Math.ceil(matching.length / pageSize));
     const page = Math.min(Math.max(1, Math.floor(options.page ?? 1)), pageCount);
     const shown = matching.slice((page - 1) * pageSize, page * pageSize);
-    const [fresh, pageLogins] = await Promise.all([rereadRows(serverId, shown), allLogins ? Promise.resolve(allLogins) : pageLastLogins(serverId, shown).catch(unavailable)]);
+    const [fresh, pageLogins] = await Promise.all([
+      rereadRows(serverId, shown),
+      allLogins ? Promise.resolve(allLogins) : pageLastLogins(serverId, shown).catch(unavailable),
+    ]);
     return {
       users: fresh.map((user) => toRow(user, now, pageLogins)),
       indexed: true,
@@ -151,7 +155,8 @@ export async function listUsers(serverId: string, options: UserListQuery = {}): 
   }
   // User names hold only these characters, so any other search has no match: no AWS call needed.
   const prefix = /^[\w@.-]*$/.test(search) ? search : null;
-  const unindexed = options.status || prefix === null ? { users: [], nextToken: null } : await prefixPage(serverId, prefix, pageSize, options.nextToken);
+  const unindexed =
+    options.status || prefix === null ? { users: [], nextToken: null } : await prefixPage(serverId, prefix, pageSize, options.nextToken);
   const logins = await pageLastLogins(serverId, unindexed.users).catch(unavailable);
   return {
     users: unindexed.users.map((user) => toRow(user, now, logins)),
@@ -185,7 +190,9 @@ async function rereadRows(serverId: string, rows: IndexedUser[]): Promise<Indexe
   const batch = await sm().send(new BatchGetSecretValueCommand({ SecretIdList: ids }));
   const values = new Map((batch.SecretValues ?? []).map((value) => [value.Name ?? '', value]));
   const gone = new Set(
-    (batch.Errors ?? []).filter((e) => e.ErrorCode === 'ResourceNotFoundException' || e.ErrorCode === 'InvalidRequestException').map((e) => e.SecretId ?? ''),
+    (batch.Errors ?? [])
+      .filter((e) => e.ErrorCode === 'ResourceNotFoundException' || e.ErrorCode === 'InvalidRequestException')
+      .map((e) => e.SecretId ?? ''),
   );
   const fresh: IndexedUser[] = [];
   const removed: string[] = [];
@@ -199,10 +206,20 @@ async function rereadRows(serverId: string, rows: IndexedUser[]): Promise<Indexe
   return fresh;
 }
 
-async function prefixPage(serverId: string, prefix: string, pageSize: number, nextToken: string | undefined): Promise<{ users: IndexedUser[]; nextToken: string | null }> {
+async function prefixPage(
+  serverId: string,
+  prefix: string,
+  pageSize: number,
+  nextToken: string | undefined,
+): Promise<{ users: IndexedUser[]; nextToken: string | null }> {
   const namePrefix = `${secretPrefix()}${serverId}/`;
   const page = await sm().send(
-    new ListSecretsCommand({ Filters: [{ Key: 'name', Values: [`${namePrefix}${prefix}`] }], MaxResults: pageSize, NextToken: nextToken, SortOrder: 'asc' }),
+    new ListSecretsCommand({
+      Filters: [{ Key: 'name', Values: [`${namePrefix}${prefix}`] }],
+      MaxResults: pageSize,
+      NextToken: nextToken,
+      SortOrder: 'asc',
+    }),
   );
   const entries = (page.SecretList ?? []).filter((entry) => entry.Name && parseSecretName(entry.Name, secretPrefix())?.serverId === serverId);
   const values = new Map<string, string | undefined>();
@@ -211,7 +228,9 @@ async function prefixPage(serverId: string, prefix: string, pageSize: number, ne
     for (const value of batch.SecretValues ?? []) values.set(value.Name ?? '', value.SecretString);
   }
   const users = entries
-    .map((entry) => indexedUser(parseSecretName(entry.Name!, secretPrefix())!.username, values.get(entry.Name!), entry.LastChangedDate?.toISOString() ?? null))
+    .map((entry) =>
+      indexedUser(parseSecretName(entry.Name!, secretPrefix())!.username, values.get(entry.Name!), entry.LastChangedDate?.toISOString() ?? null),
+    )
     .sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0));
   return { users, nextToken: page.NextToken ?? null };
 }
@@ -254,7 +273,10 @@ function deletionDateOf(entry: SecretListEntry): string | null {
 
 /** Every secret entry under a server's name prefix, page by page. */
 export async function* serverSecretEntries(serverId: string): AsyncGenerator<SecretListEntry> {
-  for await (const page of paginateListSecrets({ client: sm(), pageSize: 100 }, { Filters: [{ Key: 'name', Values: [`${secretPrefix()}${serverId}/`] }] })) {
+  for await (const page of paginateListSecrets(
+    { client: sm(), pageSize: 100 },
+    { Filters: [{ Key: 'name', Values: [`${secretPrefix()}${serverId}/`] }] },
+  )) {
     yield* page.SecretList ?? [];
   }
 }

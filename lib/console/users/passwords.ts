@@ -29,7 +29,10 @@ export async function passwordsFor(
     if (!form.protocolPasswords[protocol]) continue;
     const value = generatePassword();
     shown[protocol] = value;
-    stored.ProtocolOverrides = { ...stored.ProtocolOverrides, [protocol]: legacy ? { Password: value } : { PasswordHash: await hashPassword(value) } };
+    stored.ProtocolOverrides = {
+      ...stored.ProtocolOverrides,
+      [protocol]: legacy ? { Password: value } : { PasswordHash: await hashPassword(value) },
+    };
   }
   return { shown, stored, keepExisting };
 }
@@ -39,7 +42,8 @@ export const RESETTABLE_PASSWORDS = ['main', ...PROTOCOLS] as const;
 export type PasswordSlot = (typeof RESETTABLE_PASSWORDS)[number];
 export type ExistingPassword = { slot: PasswordSlot; kind: 'hash' | 'plaintext' };
 
-const slotKeys = (slot: PasswordSlot) => (slot === 'main' ? { hash: 'PasswordHash', plain: 'Password' } : { hash: `${slot}PasswordHash`, plain: `${slot}Password` });
+const slotKeys = (slot: PasswordSlot) =>
+  slot === 'main' ? { hash: 'PasswordHash', plain: 'Password' } : { hash: `${slot}PasswordHash`, plain: `${slot}Password` };
 const filled = (value: unknown) => typeof value === 'string' && value !== '';
 
 /** The passwords a user has, each with how it is stored; never their values. */
@@ -98,15 +102,21 @@ export async function resetPassword(
     async (secret) => {
       const existing = existingPasswords(secret);
       if (existing.length === 0) {
-        throw new ConsoleError(`${username} signs in with SSH keys only, so there is no password to reset. Nothing was changed. An admin can add a password by editing the user.`);
+        throw new ConsoleError(
+          `${username} signs in with SSH keys only, so there is no password to reset. Nothing was changed. An admin can add a password by editing the user.`,
+        );
       }
       const wanted = options.passwords?.length ? [...new Set(options.passwords)] : existing.length === 1 ? [existing[0]!.slot] : [];
       if (wanted.length === 0) {
-        throw new ConsoleError(`${username} has ${existing.length} passwords; choose which to reset. Nothing was changed.`, { passwords: ['Choose at least one password to reset'] });
+        throw new ConsoleError(`${username} has ${existing.length} passwords; choose which to reset. Nothing was changed.`, {
+          passwords: ['Choose at least one password to reset'],
+        });
       }
       const missing = wanted.filter((slot) => !existing.some((e) => e.slot === slot));
       if (missing.length > 0) {
-        throw new ConsoleError(`${username} has no ${missing.map(slotLabel).join(' or ')}, so it cannot be reset. Nothing was changed.`, { passwords: ['Choose only passwords the user has'] });
+        throw new ConsoleError(`${username} has no ${missing.map(slotLabel).join(' or ')}, so it cannot be reset. Nothing was changed.`, {
+          passwords: ['Choose only passwords the user has'],
+        });
       }
       reset = existing.filter((e) => wanted.includes(e.slot));
       // Hashing is slow: once per slot, reused if another edit forces a retry.
@@ -140,7 +150,11 @@ export async function resetPassword(
       (outcome === 'unconfirmed'
         ? `AWS did not confirm the reset of the ${reset.map((r) => slotLabel(r.slot)).join(' and ')} of ${username}, and reading it back failed, so it may or may not be stored. If it was, the new password is the one shown; check with Test login before resetting again.`
         : `The ${reset.map((r) => slotLabel(r.slot)).join(' and ')} of ${username} ${reset.length > 1 ? 'were' : 'was'} reset.`) +
-      (plaintext ? ' It is stored in legacy plaintext like the one it replaced, because this server may run AWS’s sample Lambda, which cannot read hashes.' : '') +
-      auditNotice(audit).map((n) => ` ${n}`).join(''),
+      (plaintext
+        ? ' It is stored in legacy plaintext like the one it replaced, because this server may run AWS’s sample Lambda, which cannot read hashes.'
+        : '') +
+      auditNotice(audit)
+        .map((n) => ` ${n}`)
+        .join(''),
   };
 }

@@ -31,17 +31,31 @@ export async function previewUser(serverId: string, form: UserFormInput, options
     if (field) fieldWarnings.set(field, [...(fieldWarnings.get(field) ?? []), message]);
   };
   const placeholder = form.password.mode === 'none' ? {} : { PasswordHash: KEPT_PASSWORD_PLACEHOLDER };
-  const protocolOverrides = Object.fromEntries(PROTOCOLS.filter((p) => form.protocolPasswords[p]).map((p) => [p, { PasswordHash: KEPT_PASSWORD_PLACEHOLDER }]));
-  const validated = validateUserForm(form, server.domain, { ...placeholder, ...(Object.keys(protocolOverrides).length ? { ProtocolOverrides: protocolOverrides } : {}) });
+  const protocolOverrides = Object.fromEntries(
+    PROTOCOLS.filter((p) => form.protocolPasswords[p]).map((p) => [p, { PasswordHash: KEPT_PASSWORD_PLACEHOLDER }]),
+  );
+  const validated = validateUserForm(form, server.domain, {
+    ...placeholder,
+    ...(Object.keys(protocolOverrides).length ? { ProtocolOverrides: protocolOverrides } : {}),
+  });
   // A pasted private key is never parsed, shown or echoed, not even as a fingerprint.
-  const keys = looksLikePrivateKey(form.publicKeys) ? [] : form.publicKeys.split('\n').map((l) => l.trim()).filter(Boolean);
+  const keys = looksLikePrivateKey(form.publicKeys)
+    ? []
+    : form.publicKeys
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean);
   const fieldErrors: Record<string, string[]> = validated.ok ? {} : validated.fieldErrors;
   if (!options.editing) {
     const name = usernameSchema.safeParse(form.username);
     if (!name.success) fieldErrors.username = name.error.issues.map((i) => i.message);
     else {
       const alike = await namesDifferingInCase(serverId, name.data);
-      if (alike.length) warn('username', `${alike.join(', ')} already exists on this server; ${name.data} differs only in case, which partners and scripts easily confuse.`);
+      if (alike.length)
+        warn(
+          'username',
+          `${alike.join(', ')} already exists on this server; ${name.data} differs only in case, which partners and scripts easily confuse.`,
+        );
     }
   }
   const uid = Number(form.uid);
@@ -53,12 +67,21 @@ export async function previewUser(serverId: string, form: UserFormInput, options
   const roleAccount = roleArnAccount(form.role);
   const serverAccount = arnAccount(server.arn);
   if (roleAccount && serverAccount && roleAccount !== serverAccount) {
-    warn('role', `This role is in account ${roleAccount}, the server in account ${serverAccount}: logins fail unless the role trusts Transfer in the server’s account.`);
+    warn(
+      'role',
+      `This role is in account ${roleAccount}, the server in account ${serverAccount}: logins fail unless the role trusts Transfer in the server’s account.`,
+    );
   }
   if (form.disabled) warn('disabled', 'The user is disabled: every login will be refused.');
   const expires = form.expiresAt.trim() ? new Date(form.expiresAt).getTime() : NaN;
   if (!Number.isNaN(expires) && expires <= Date.now()) warn('expiresAt', 'The expiry is in the past: every login will be refused.');
-  const done = (rest: Pick<UserPreview, 'storedSecret' | 'lambdaAnswer'>): UserPreview => ({ fieldErrors, warnings, fieldWarnings: Object.fromEntries(fieldWarnings), publicKeys: keyViews(keys), ...rest });
+  const done = (rest: Pick<UserPreview, 'storedSecret' | 'lambdaAnswer'>): UserPreview => ({
+    fieldErrors,
+    warnings,
+    fieldWarnings: Object.fromEntries(fieldWarnings),
+    publicKeys: keyViews(keys),
+    ...rest,
+  });
   if (!validated.ok) return done({ storedSecret: null, lambdaAnswer: null });
   const stored = JSON.parse(serializeUserSecret(validated.input)) as Record<string, unknown>;
   const previewPassword = 'preview-only-password';
@@ -68,11 +91,20 @@ export async function previewUser(serverId: string, form: UserFormInput, options
   delete forDecision.Disabled;
   delete forDecision.ExpiresAt;
   const decision = await decideLogin(
-    { username: form.username || options.editing || 'preview', password: form.password.mode === 'none' ? '' : previewPassword, protocol: 'SFTP', serverId, sourceIp: null },
+    {
+      username: form.username || options.editing || 'preview',
+      password: form.password.mode === 'none' ? '' : previewPassword,
+      protocol: 'SFTP',
+      serverId,
+      sourceIp: null,
+    },
     JSON.stringify({ ...forDecision, AcceptedIpNetwork: undefined }),
   );
   const redacted = Object.fromEntries(
-    Object.entries(stored).map(([key, value]) => [key, PASSWORD_KEYS.has(key) ? (key.endsWith('Hash') ? '<argon2id hash, made on save>' : '<generated on save, shown once>') : value]),
+    Object.entries(stored).map(([key, value]) => [
+      key,
+      PASSWORD_KEYS.has(key) ? (key.endsWith('Hash') ? '<argon2id hash, made on save>' : '<generated on save, shown once>') : value,
+    ]),
   );
   if (form.password.mode === 'keep') redacted.PasswordHash = '<unchanged>';
   return done({ storedSecret: redacted, lambdaAnswer: decision.response });

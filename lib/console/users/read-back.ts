@@ -8,13 +8,23 @@ import { PENDING_STAGE, sm } from './shared';
 
 export type StoredState =
   | { exists: false }
-  | { exists: true; deleted: boolean; deletionDate: string | null; currentVersionId: string | null; versionIds: ReadonlySet<string>; tags: ReadonlyMap<string, string> };
+  | {
+      exists: true;
+      deleted: boolean;
+      deletionDate: string | null;
+      currentVersionId: string | null;
+      versionIds: ReadonlySet<string>;
+      tags: ReadonlyMap<string, string>;
+    };
 
 const READ_BACK_ATTEMPTS = 4;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Retries a call that is safe to repeat, with back-off, on anything but a definite answer. */
-export async function withRetries<T>(call: () => Promise<T>, options: { attempts?: number; baseMs?: number; definite?: (err: unknown) => boolean } = {}): Promise<T> {
+export async function withRetries<T>(
+  call: () => Promise<T>,
+  options: { attempts?: number; baseMs?: number; definite?: (err: unknown) => boolean } = {},
+): Promise<T> {
   const attempts = options.attempts ?? READ_BACK_ATTEMPTS;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -58,10 +68,13 @@ export async function readBack(SecretId: string, what: string): Promise<StoredSt
 /** Takes the private stage off a version that did not become current, so no unused version is left. */
 export async function dropPendingStage(SecretId: string, versionId: string): Promise<void> {
   try {
-    await withRetries(() => sm().send(new UpdateSecretVersionStageCommand({ SecretId, VersionStage: PENDING_STAGE, RemoveFromVersionId: versionId })), {
-      // The stage already moved on (another edit's pending version): nothing of ours is left.
-      definite: (err) => errorName(err) === 'InvalidParameterException' || errorName(err) === 'ResourceNotFoundException',
-    });
+    await withRetries(
+      () => sm().send(new UpdateSecretVersionStageCommand({ SecretId, VersionStage: PENDING_STAGE, RemoveFromVersionId: versionId })),
+      {
+        // The stage already moved on (another edit's pending version): nothing of ours is left.
+        definite: (err) => errorName(err) === 'InvalidParameterException' || errorName(err) === 'ResourceNotFoundException',
+      },
+    );
   } catch (err) {
     if (errorName(err) === 'InvalidParameterException' || errorName(err) === 'ResourceNotFoundException') return;
     console.error(JSON.stringify({ level: 'error', event: 'pending-stage-cleanup-failed', error: errorName(err) }));

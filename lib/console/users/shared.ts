@@ -34,7 +34,11 @@ export const USERS_PAGE_SIZE = 20;
  *   added by hand or by another tool and is preserved untouched.
  */
 export const KEPT_PASSWORD_PLACEHOLDER = '$argon2id$v=19$m=19456,t=2,p=1$a2VwdHBhc3N3b3Jk$a2VwdHBhc3N3b3JkcGxhY2Vob2xkZXJwbGFjZWhvbGQ';
-export const PASSWORD_KEYS: ReadonlySet<string> = new Set(['Password', 'PasswordHash', ...PROTOCOLS.flatMap((p) => [`${p}Password`, `${p}PasswordHash`])]);
+export const PASSWORD_KEYS: ReadonlySet<string> = new Set([
+  'Password',
+  'PasswordHash',
+  ...PROTOCOLS.flatMap((p) => [`${p}Password`, `${p}PasswordHash`]),
+]);
 export const CONTRACT_KEYS: ReadonlySet<string> = new Set<string>([...SECRET_KEYS, ...PROTOCOLS.flatMap((p) => SECRET_KEYS.map((k) => `${p}${k}`))]);
 
 export type PublicKeyView = { line: string; type: string; bits: number; fingerprint: string; comment: string };
@@ -66,11 +70,18 @@ export async function readCurrent(serverId: string, username: string): Promise<C
   try {
     const value = await sm().send(new GetSecretValueCommand({ SecretId: userSecretId(serverId, username) }));
     const parsed = parseStoredSecret(value.SecretString);
-    if (!parsed.ok) throw new ConsoleError(`The secret of ${username} is not a JSON object, so the console will not overwrite it. Fix it in Secrets Manager.`);
-    return { secret: parsed.secret, versionId: value.VersionId ?? '', raw: value.SecretString ?? '', lastChangedAt: value.CreatedDate?.toISOString() ?? null };
+    if (!parsed.ok)
+      throw new ConsoleError(`The secret of ${username} is not a JSON object, so the console will not overwrite it. Fix it in Secrets Manager.`);
+    return {
+      secret: parsed.secret,
+      versionId: value.VersionId ?? '',
+      raw: value.SecretString ?? '',
+      lastChangedAt: value.CreatedDate?.toISOString() ?? null,
+    };
   } catch (err) {
     if (err instanceof Error && err.name === 'ResourceNotFoundException') throw new NotFoundError(`User ${username}`);
-    if (err instanceof Error && err.name === 'InvalidRequestException') throw new ConsoleError(`User ${username} is deleted and in its recovery window; restore it first.`);
+    if (err instanceof Error && err.name === 'InvalidRequestException')
+      throw new ConsoleError(`User ${username} is deleted and in its recovery window; restore it first.`);
     throw err;
   }
 }
@@ -78,6 +89,8 @@ export async function readCurrent(serverId: string, username: string): Promise<C
 export function keyViews(keys: string[]): PublicKeyView[] {
   return keys.flatMap((line) => {
     const parsed = parseSshPublicKey(line);
-    return parsed.ok ? [{ line: parsed.key.line, type: parsed.key.type, bits: parsed.key.bits, fingerprint: parsed.key.fingerprint, comment: parsed.key.comment }] : [];
+    return parsed.ok
+      ? [{ line: parsed.key.line, type: parsed.key.type, bits: parsed.key.bits, fingerprint: parsed.key.fingerprint, comment: parsed.key.comment }]
+      : [];
   });
 }

@@ -6,7 +6,14 @@ import { TestIdentityProviderCommand } from '@aws-sdk/client-transfer';
 import { aws } from '../../aws/clients';
 import type { Actor } from '../../auth/roles';
 import { decideLogin } from '../../idp/decide-login';
-import { readHomeDirectoryDetails, readPosixProfile, summarizeStoredSecret, type HomeDirectoryMapping, type PosixProfile, type Protocol } from '../../secret/contract';
+import {
+  readHomeDirectoryDetails,
+  readPosixProfile,
+  summarizeStoredSecret,
+  type HomeDirectoryMapping,
+  type PosixProfile,
+  type Protocol,
+} from '../../secret/contract';
 import { parseSshPublicKey } from '../../secret/ssh-public-key';
 import { recordAudit } from '../audit';
 import { explainLogin } from '../login-reasons';
@@ -111,7 +118,13 @@ export async function testLogin(serverId: string, request: TestLoginRequest, act
     key,
     mismatch,
     role: allowed ? (answer.Role as string) : null,
-    homeDirectoryType: !allowed ? null : typeof answer.HomeDirectoryType === 'string' ? answer.HomeDirectoryType : answer.HomeDirectory ? 'PATH' : null,
+    homeDirectoryType: !allowed
+      ? null
+      : typeof answer.HomeDirectoryType === 'string'
+        ? answer.HomeDirectoryType
+        : answer.HomeDirectory
+          ? 'PATH'
+          : null,
     homeDirectory: allowed && typeof answer.HomeDirectory === 'string' ? answer.HomeDirectory : null,
     homeDirectoryMappings: allowed && mappings?.ok ? mappings.value : [],
     posixProfile: allowed && posix?.ok ? posix.value : null,

@@ -8,7 +8,15 @@ export type UserActivity = {
   disabledBy: { actor: string; time: string } | null;
 };
 
-const CHANGES: ReadonlySet<string> = new Set(['user.create', 'user.update', 'user.reset-password', 'user.disable', 'user.enable', 'user.delete', 'user.restore']);
+const CHANGES: ReadonlySet<string> = new Set([
+  'user.create',
+  'user.update',
+  'user.reset-password',
+  'user.disable',
+  'user.enable',
+  'user.delete',
+  'user.restore',
+]);
 
 export function activityOf(records: readonly AuditRecord[]): UserActivity {
   const changes = records.filter((r) => CHANGES.has(r.action));

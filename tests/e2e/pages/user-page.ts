@@ -16,7 +16,9 @@ export class UserPage {
     await form.getByLabel('Password to test').fill(password);
     await form.getByLabel('Source IP (optional)').fill(sourceIp);
     // The form posts to its server action; its answer is what the result then shows.
-    const answered = this.page.waitForResponse((response) => response.request().method() === 'POST' && response.request().headers()['next-action'] !== undefined);
+    const answered = this.page.waitForResponse(
+      (response) => response.request().method() === 'POST' && response.request().headers()['next-action'] !== undefined,
+    );
     await form.getByRole('button', { name: 'Test login' }).click();
     expect((await answered).ok()).toBe(true);
     await expect(form.getByRole('button', { name: 'Test login' })).toBeEnabled();

@@ -16,8 +16,9 @@ export default async function ExportPage({ params }: { params: Promise<{ serverI
       </p>
       <h1>Export the users of {serverId}</h1>
       <p>
-        Every field the user form edits, one user per row. Never a password or a hash: <code>sign_in_methods</code> says which sign-in methods a user has, and <code>password</code> says <code>generate</code> where a
-        password exists, so importing the file into another server creates the same users with new passwords.
+        Every field the user form edits, one user per row. Never a password or a hash: <code>sign_in_methods</code> says which sign-in methods a user
+        has, and <code>password</code> says <code>generate</code> where a password exists, so importing the file into another server creates the same
+        users with new passwords.
       </p>
       <p className="toolbar">
         <a className="button primary" href={`/servers/${serverId}/export/download?format=csv`} download>

@@ -11,10 +11,14 @@ import { ConsoleError } from '@/lib/console/errors';
 const serverId = z.string().regex(/^s-[0-9a-f]{17}$/, 'Unknown server');
 const file = {
   fileName: z.string().trim().max(255).default('users.csv'),
-  fileText: z.string().min(1, 'Choose a CSV or JSON file, or paste its content').max(MAX_FILE_BYTES, 'The file is larger than 5 MB; split it into several imports'),
+  fileText: z
+    .string()
+    .min(1, 'Choose a CSV or JSON file, or paste its content')
+    .max(MAX_FILE_BYTES, 'The file is larger than 5 MB; split it into several imports'),
 };
 
-const asConsoleError = (err: unknown) => (err instanceof BulkFileError ? new ConsoleError(`${err.message} Nothing was written.`, { fileText: [err.message] }) : err);
+const asConsoleError = (err: unknown) =>
+  err instanceof BulkFileError ? new ConsoleError(`${err.message} Nothing was written.`, { fileText: [err.message] }) : err;
 
 export const dryRunImportAction = authedAction(
   'admin',

@@ -40,7 +40,16 @@ export function ImportFlow({ dryRunAction, applyAction }: Props) {
         </div>
         <div className="field">
           <label htmlFor="fileText">Or paste its content</label>
-          <textarea id="fileText" name="fileText" rows={8} value={fileText} onChange={(e) => setFileText(e.target.value)} spellCheck={false} aria-describedby={fileError ? 'fileText-error' : undefined} aria-invalid={fileError ? true : undefined} />
+          <textarea
+            id="fileText"
+            name="fileText"
+            rows={8}
+            value={fileText}
+            onChange={(e) => setFileText(e.target.value)}
+            spellCheck={false}
+            aria-describedby={fileError ? 'fileText-error' : undefined}
+            aria-invalid={fileError ? true : undefined}
+          />
           {fileError ? (
             <p id="fileText-error" className="error">
               {fileError}
@@ -56,8 +65,9 @@ export function ImportFlow({ dryRunAction, applyAction }: Props) {
         <section aria-labelledby="dry-run-heading">
           <h2 id="dry-run-heading">Dry run</h2>
           <p role="status">
-            {dryRun.summary.total} rows: <strong>{dryRun.summary.valid} ready</strong>, <strong>{dryRun.summary.invalid} with errors</strong> (not imported), {dryRun.summary.warnings} with warnings.{' '}
-            {dryRun.summary.passwords} will get a generated password, delivered once as a file after the import.
+            {dryRun.summary.total} rows: <strong>{dryRun.summary.valid} ready</strong>, <strong>{dryRun.summary.invalid} with errors</strong> (not
+            imported), {dryRun.summary.warnings} with warnings. {dryRun.summary.passwords} will get a generated password, delivered once as a file
+            after the import.
           </p>
           <table aria-label="Rows">
             <thead>
@@ -116,7 +126,8 @@ export function ImportFlow({ dryRunAction, applyAction }: Props) {
               <input type="hidden" name="importId" value={dryRun.importId} />
               <p>
                 Import {dryRun.importId}: {dryRun.summary.valid} users will be created
-                {dryRun.summary.invalid ? `; the ${dryRun.summary.invalid} rows with errors are skipped` : ''}. Users that already exist are left as they are.
+                {dryRun.summary.invalid ? `; the ${dryRun.summary.invalid} rows with errors are skipped` : ''}. Users that already exist are left as
+                they are.
               </p>
               <SubmitButton pendingText="Starting…">{`Create ${dryRun.summary.valid} users`}</SubmitButton>
               <FormMessage state={applyState} />

@@ -15,7 +15,13 @@ export const metadata = { title: 'Import users' };
 
 type Props = { params: Promise<{ serverId: string }>; searchParams: Promise<{ job?: string }> };
 
-const STATUS_LABELS = { pending: 'Waiting', created: 'Created', 'already-created': 'Already created', 'skipped-existing': 'Exists, skipped', failed: 'Failed' } as const;
+const STATUS_LABELS = {
+  pending: 'Waiting',
+  created: 'Created',
+  'already-created': 'Already created',
+  'skipped-existing': 'Exists, skipped',
+  failed: 'Failed',
+} as const;
 
 export default async function ImportPage({ params, searchParams }: Props) {
   await requirePageRole('admin');
@@ -27,7 +33,8 @@ export default async function ImportPage({ params, searchParams }: Props) {
   if (server.ok && !server.data) notFound();
   const title = server.ok ? (server.data!.name ?? serverId) : serverId;
   const job = importId ? importStatus(importId) : null;
-  const recovered = importId && (!job || job.serverId !== serverId) ? await load('the users of this import', () => usersOfImport(serverId, importId)) : null;
+  const recovered =
+    importId && (!job || job.serverId !== serverId) ? await load('the users of this import', () => usersOfImport(serverId, importId)) : null;
   const done = job ? job.total - job.results.filter((r) => r.status === 'pending').length : 0;
 
   return (
@@ -46,17 +53,27 @@ export default async function ImportPage({ params, searchParams }: Props) {
             {done} of {job.total}
           </progress>
           <p role="status">
-            {done} of {job.total} rows done: {job.counts.created} created, {job.counts['already-created']} already created by this import, {job.counts['skipped-existing']} existing left as they are, {job.counts.failed} failed.
+            {done} of {job.total} rows done: {job.counts.created} created, {job.counts['already-created']} already created by this import,{' '}
+            {job.counts['skipped-existing']} existing left as they are, {job.counts.failed} failed.
           </p>
           {job.state === 'finished' && job.passwordsWaiting ? (
             <form method="post" action={`/servers/${serverId}/import/passwords`} className="alert warn">
               <input type="hidden" name="importId" value={job.importId} />
-              <p>The generated passwords can be downloaded once, as a CSV of user name, password and how to connect. After that the console forgets them.</p>
-              <button type="submit" className="primary">Download the passwords (once)</button>
+              <p>
+                The generated passwords can be downloaded once, as a CSV of user name, password and how to connect. After that the console forgets
+                them.
+              </p>
+              <button type="submit" className="primary">
+                Download the passwords (once)
+              </button>
             </form>
           ) : null}
           {job.passwordsDownloaded ? <p className="alert ok">The passwords were downloaded and are no longer on the server.</p> : null}
-          {job.counts.failed > 0 && job.state === 'finished' ? <p className="alert warn">Rows that failed can be retried by importing the same file again: rows already created are not written twice.</p> : null}
+          {job.counts.failed > 0 && job.state === 'finished' ? (
+            <p className="alert warn">
+              Rows that failed can be retried by importing the same file again: rows already created are not written twice.
+            </p>
+          ) : null}
           <table aria-label="Row results">
             <thead>
               <tr>
@@ -71,7 +88,10 @@ export default async function ImportPage({ params, searchParams }: Props) {
                   <td>{r.row}</td>
                   <td>{r.username || '—'}</td>
                   <td>
-                    <span className={`badge ${r.status === 'failed' ? 'danger' : r.status === 'created' ? 'ok' : ''}`}>{STATUS_LABELS[r.status]}</span> {r.message}
+                    <span className={`badge ${r.status === 'failed' ? 'danger' : r.status === 'created' ? 'ok' : ''}`}>
+                      {STATUS_LABELS[r.status]}
+                    </span>{' '}
+                    {r.message}
                   </td>
                 </tr>
               ))}
@@ -82,7 +102,8 @@ export default async function ImportPage({ params, searchParams }: Props) {
       {recovered ? (
         recovered.ok ? (
           <p className="alert warn" role="status">
-            {recovered.data.size} users of import {importId} exist on this server. This console has no record of the run itself (it was restarted, or ran elsewhere): import the same file again to finish it; rows already created are not written twice.
+            {recovered.data.size} users of import {importId} exist on this server. This console has no record of the run itself (it was restarted, or
+            ran elsewhere): import the same file again to finish it; rows already created are not written twice.
           </p>
         ) : (
           <LoadError message={recovered.message} />
@@ -90,8 +111,8 @@ export default async function ImportPage({ params, searchParams }: Props) {
       ) : null}
       <h2>Upload</h2>
       <p>
-        Every row is checked first by the same rules as the create form; nothing is written until you confirm the dry run. Download the <a href={`/servers/${serverId}/import/template`}>CSV template</a>, or import a JSON{' '}
-        <Link href={`/servers/${serverId}/export`}>export</Link>.
+        Every row is checked first by the same rules as the create form; nothing is written until you confirm the dry run. Download the{' '}
+        <a href={`/servers/${serverId}/import/template`}>CSV template</a>, or import a JSON <Link href={`/servers/${serverId}/export`}>export</Link>.
       </p>
       <ImportFlow dryRunAction={dryRunImportAction.bind(null, serverId)} applyAction={applyImportAction.bind(null, serverId)} />
       <details>

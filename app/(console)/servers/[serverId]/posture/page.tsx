@@ -20,7 +20,10 @@ export default async function PosturePage({ params, searchParams }: Props) {
   if (!serverId) notFound();
   const showParam = (await searchParams).show;
   const show = (POSTURE_CATEGORIES as readonly string[]).includes(showParam ?? '') ? (showParam as PostureCategory) : null;
-  const [posture, idp] = await Promise.all([load('the users', () => serverPosture(serverId)), load('the server', () => checkIdentityProvider(serverId))]);
+  const [posture, idp] = await Promise.all([
+    load('the users', () => serverPosture(serverId)),
+    load('the server', () => checkIdentityProvider(serverId)),
+  ]);
   const upgrade = upgradeStatus(serverId);
   const userLink = (name: string) => `/servers/${serverId}/users/${encodeURIComponent(name)}`;
 
@@ -34,9 +37,7 @@ export default async function PosturePage({ params, searchParams }: Props) {
         <LoadError message={posture.message} />
       ) : (
         <>
-          <p>
-            {posture.data.total} users. “Never logged in” is not shown yet: it needs the login history.
-          </p>
+          <p>{posture.data.total} users. “Never logged in” is not shown yet: it needs the login history.</p>
           <table aria-label="What needs attention">
             <thead>
               <tr>
@@ -60,7 +61,8 @@ export default async function PosturePage({ params, searchParams }: Props) {
                     {c === 'plaintext' && posture.data.categories.plaintext.length > 0 ? (
                       <small>
                         {' '}
-                        (Password {posture.data.plaintextBySlot.main}, SFTP {posture.data.plaintextBySlot.SFTP}, FTP {posture.data.plaintextBySlot.FTP}, FTPS {posture.data.plaintextBySlot.FTPS})
+                        (Password {posture.data.plaintextBySlot.main}, SFTP {posture.data.plaintextBySlot.SFTP}, FTP{' '}
+                        {posture.data.plaintextBySlot.FTP}, FTPS {posture.data.plaintextBySlot.FTPS})
                       </small>
                     ) : null}
                   </td>
@@ -95,11 +97,12 @@ export default async function PosturePage({ params, searchParams }: Props) {
           <section aria-labelledby="upgrade-heading">
             <h2 id="upgrade-heading">Upgrade plaintext passwords to argon2id</h2>
             <p>
-              Each plaintext password is hashed with argon2id and the plaintext removed, in one write per user that never overwrites a change made meanwhile. Users keep their passwords and notice nothing.
+              Each plaintext password is hashed with argon2id and the plaintext removed, in one write per user that never overwrites a change made
+              meanwhile. Users keep their passwords and notice nothing.
             </p>
             <p className="alert warn">
-              <strong>AWS’s sample Lambda (the one in AWS’s blog post) cannot read hashes.</strong> If this server still uses it, every upgraded user’s password login fails. Upgrade only when the server’s identity provider is
-              Transfer Desk’s Lambda.
+              <strong>AWS’s sample Lambda (the one in AWS’s blog post) cannot read hashes.</strong> If this server still uses it, every upgraded
+              user’s password login fails. Upgrade only when the server’s identity provider is Transfer Desk’s Lambda.
             </p>
             {idp.ok ? <p className={idp.data.ours ? 'alert ok' : 'alert error'}>{idp.data.reason}</p> : <LoadError message={idp.message} />}
             {upgrade ? (
@@ -110,7 +113,8 @@ export default async function PosturePage({ params, searchParams }: Props) {
                   {upgrade.results.length} of {upgrade.total}
                 </progress>
                 <p role="status">
-                  {upgrade.results.length} of {upgrade.total} users: {upgrade.counts.upgraded} upgraded, {upgrade.counts['nothing-to-do']} had no plaintext left, {upgrade.counts.failed} failed
+                  {upgrade.results.length} of {upgrade.total} users: {upgrade.counts.upgraded} upgraded, {upgrade.counts['nothing-to-do']} had no
+                  plaintext left, {upgrade.counts.failed} failed
                   {upgrade.counts.failed ? ' (their plaintext is unchanged; run the upgrade again)' : ''}.
                 </p>
                 <table aria-label="Upgrade results">
@@ -125,7 +129,12 @@ export default async function PosturePage({ params, searchParams }: Props) {
                       <tr key={r.username}>
                         <td>{r.username}</td>
                         <td>
-                          {r.status === 'upgraded' ? `Upgraded (${r.slots.join(', ')})` : r.status === 'nothing-to-do' ? 'No plaintext left' : 'Failed'} {r.message}
+                          {r.status === 'upgraded'
+                            ? `Upgraded (${r.slots.join(', ')})`
+                            : r.status === 'nothing-to-do'
+                              ? 'No plaintext left'
+                              : 'Failed'}{' '}
+                          {r.message}
                         </td>
                       </tr>
                     ))}
@@ -134,7 +143,12 @@ export default async function PosturePage({ params, searchParams }: Props) {
               </div>
             ) : null}
             {posture.data.categories.plaintext.length > 0 ? (
-              <UpgradeForm action={upgradePlaintextAction.bind(null, serverId)} count={posture.data.categories.plaintext.length} recognised={idp.ok && idp.data.ours} users={posture.data.categories.plaintext.map((e) => e.username)} />
+              <UpgradeForm
+                action={upgradePlaintextAction.bind(null, serverId)}
+                count={posture.data.categories.plaintext.length}
+                recognised={idp.ok && idp.data.ours}
+                users={posture.data.categories.plaintext.map((e) => e.username)}
+              />
             ) : (
               <p>No plaintext passwords left on this server.</p>
             )}

@@ -25,7 +25,8 @@ export function UpgradeForm({ action, count, recognised, users }: Props) {
       </div>
       <div className="field">
         <label>
-          <input type="checkbox" name="understood" aria-describedby={errors?.understood ? 'understood-error' : undefined} /> I understand that only a Lambda that verifies argon2id hashes can log these users in afterwards
+          <input type="checkbox" name="understood" aria-describedby={errors?.understood ? 'understood-error' : undefined} /> I understand that only a
+          Lambda that verifies argon2id hashes can log these users in afterwards
         </label>
         {errors?.understood ? (
           <p id="understood-error" className="error">
@@ -36,7 +37,8 @@ export function UpgradeForm({ action, count, recognised, users }: Props) {
       {!recognised ? (
         <div className="field">
           <label>
-            <input type="checkbox" name="override" /> Override: this server’s Lambda is not recognised as Transfer Desk’s, but I have checked that it verifies argon2id hashes
+            <input type="checkbox" name="override" /> Override: this server’s Lambda is not recognised as Transfer Desk’s, but I have checked that it
+            verifies argon2id hashes
           </label>
         </div>
       ) : null}

@@ -28,14 +28,23 @@ const userPath = (id: string, name: string) => `${usersPath(id)}/${encodeURIComp
 /** The form's own fields nest under `form`; its errors are keyed by the inputs' names. */
 const formFieldName = (path: readonly PropertyKey[]) => (path[0] === 'form' ? fieldNameForFormPath(path.slice(1)) : String(path[0] ?? '_form'));
 const withForm = <S extends z.ZodRawShape>(shape: S) =>
-  z.preprocess((raw) => {
-    const values = (raw ?? {}) as Record<string, unknown>;
-    return { ...values, form: values };
-  }, z.object({ ...shape, form: userFormFieldsSchema }));
+  z.preprocess(
+    (raw) => {
+      const values = (raw ?? {}) as Record<string, unknown>;
+      return { ...values, form: values };
+    },
+    z.object({ ...shape, form: userFormFieldsSchema }),
+  );
 
 export const previewUserAction = authedAction(
   'admin',
-  withForm({ serverId, editing: z.string().optional().transform((v) => v || undefined) }),
+  withForm({
+    serverId,
+    editing: z
+      .string()
+      .optional()
+      .transform((v) => v || undefined),
+  }),
   async (input) => ({ status: 'success', data: await previewUser(input.serverId, input.form, { editing: input.editing }) }),
   { bound: ['serverId'], fieldName: formFieldName },
 );
@@ -96,7 +105,12 @@ export const resetPasswordAction = authedAction(
 
 export const setUserDisabledAction = authedAction(
   'helpdesk',
-  z.object({ serverId, username, disabled: z.enum(['true', 'false'], { error: 'Choose to disable or enable' }).transform((v) => v === 'true'), reason }),
+  z.object({
+    serverId,
+    username,
+    disabled: z.enum(['true', 'false'], { error: 'Choose to disable or enable' }).transform((v) => v === 'true'),
+    reason,
+  }),
   async (input, { actor }) => {
     const { versionId, notices } = await changeUserDisabled(input.serverId, input.username, input.disabled, actor, { reason: input.reason });
     revalidatePath(usersPath(input.serverId));
@@ -118,7 +132,11 @@ export const deleteUserAction = authedAction(
       serverId,
       username,
       confirmation: z.string().default(''),
-      recoveryWindowInDays: z.coerce.number({ error: 'Choose 7 to 30 days' }).int('Choose 7 to 30 days').min(7, 'Choose 7 to 30 days').max(30, 'Choose 7 to 30 days'),
+      recoveryWindowInDays: z.coerce
+        .number({ error: 'Choose 7 to 30 days' })
+        .int('Choose 7 to 30 days')
+        .min(7, 'Choose 7 to 30 days')
+        .max(30, 'Choose 7 to 30 days'),
     })
     .refine((input) => input.confirmation === input.username, { path: ['confirmation'], message: 'Type the user name exactly to confirm' }),
   async (input, { actor }) => {

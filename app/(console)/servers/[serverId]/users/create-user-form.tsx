@@ -25,7 +25,11 @@ export function CreateUserForm({
 }) {
   const formRef = useRef<HTMLFormElement>(null);
   const user = useUserForm({
-    formRef, initial, action: createUserAction.bind(null, context.serverId), previewAction: previewUserAction.bind(null, context.serverId) });
+    formRef,
+    initial,
+    action: createUserAction.bind(null, context.serverId),
+    previewAction: previewUserAction.bind(null, context.serverId),
+  });
   const { state } = user;
   const labelFor = (field: string) => fieldLabel(field, context.domain === 'EFS' ? 'File system' : 'Bucket');
 
@@ -44,10 +48,16 @@ export function CreateUserForm({
         )}
         {state.notice ? <p className="alert warn">{state.notice}</p> : null}
         {created.passwords?.main ? <OneTimeSecret label="Password" value={created.passwords.main} /> : null}
-        {(['SFTP', 'FTP', 'FTPS'] as const).map((p) => (created.passwords?.[p] ? <OneTimeSecret key={p} label={`${p} password`} value={created.passwords[p]} /> : null))}
+        {(['SFTP', 'FTP', 'FTPS'] as const).map((p) =>
+          created.passwords?.[p] ? <OneTimeSecret key={p} label={`${p} password`} value={created.passwords[p]} /> : null,
+        )}
         {connection ? (
           <ConnectionInstructions
-            details={connectionDetails(connection.server, connection.region, created.username, { homeDirectoryType: null, homeDirectory: null, homeDirectoryMappings: [] })}
+            details={connectionDetails(connection.server, connection.region, created.username, {
+              homeDirectoryType: null,
+              homeDirectory: null,
+              homeDirectoryMappings: [],
+            })}
             {...(created.passwords?.main ? { password: created.passwords.main } : {})}
           />
         ) : null}

@@ -12,7 +12,19 @@ import { RestoreButton } from './restore-button';
 
 export const metadata = { title: 'Users' };
 
-type Query = { q?: string; status?: string; sort?: string; order?: string; p?: string; page?: string; back?: string; dp?: string; deleted?: string; restored?: string; audit?: string };
+type Query = {
+  q?: string;
+  status?: string;
+  sort?: string;
+  order?: string;
+  p?: string;
+  page?: string;
+  back?: string;
+  dp?: string;
+  deleted?: string;
+  restored?: string;
+  audit?: string;
+};
 type Props = { params: Promise<{ serverId: string }>; searchParams: Promise<Query> };
 
 const STATUS_LABELS: Record<UserStatus, string> = {
@@ -112,7 +124,10 @@ export default async function UsersPage({ params, searchParams }: Props) {
     const active = view.sort === sort;
     const order = active && view.order === 'asc' ? 'desc' : 'asc';
     return (
-      <Link href={href({ ...view, sort, order })} title={`Sort by ${SORT_LABELS[sort].toLowerCase()}, ${order === 'asc' ? 'ascending' : 'descending'}`}>
+      <Link
+        href={href({ ...view, sort, order })}
+        title={`Sort by ${SORT_LABELS[sort].toLowerCase()}, ${order === 'asc' ? 'ascending' : 'descending'}`}
+      >
         {label}
         {active ? (view.order === 'asc' ? ' ▲' : ' ▼') : ''}
       </Link>
@@ -197,12 +212,13 @@ export default async function UsersPage({ params, searchParams }: Props) {
           {result.data.indexed ? (
             <p className="muted" role="status">
               {result.data.total === 1 ? '1 user' : `${result.data.total} users`}
-              {view.q || view.status ? ' match' : ''}. Statuses as of {Math.round((result.data.indexAgeMs ?? 0) / 1000)} s ago; the rows shown are read fresh.
+              {view.q || view.status ? ' match' : ''}. Statuses as of {Math.round((result.data.indexAgeMs ?? 0) / 1000)} s ago; the rows shown are
+              read fresh.
             </p>
           ) : (
             <p className="alert warn" role="status">
-              This server’s user index is still being built ({result.data.indexProgress} users read so far): until then the list is in name order, search matches the
-              beginning of names, and status filters and sorting wait for it. Reload in a moment.
+              This server’s user index is still being built ({result.data.indexProgress} users read so far): until then the list is in name order,
+              search matches the beginning of names, and status filters and sorting wait for it. Reload in a moment.
             </p>
           )}
           {result.data.loginsUnavailable ? (
@@ -252,7 +268,9 @@ export default async function UsersPage({ params, searchParams }: Props) {
                     </td>
                     <td>
                       {user.authMethods.length === 0 ? <span className="badge danger">none</span> : null}
-                      {user.authMethods.includes('password') ? <span className="badge">{user.passwordMode === 'plaintext' ? 'password (legacy)' : 'password'}</span> : null}
+                      {user.authMethods.includes('password') ? (
+                        <span className="badge">{user.passwordMode === 'plaintext' ? 'password (legacy)' : 'password'}</span>
+                      ) : null}
                       {user.authMethods.includes('keys') ? <span className="badge">keys</span> : null}
                     </td>
                     <td>
@@ -273,7 +291,9 @@ export default async function UsersPage({ params, searchParams }: Props) {
                       ) : null}
                     </td>
                     <td>{user.expiresAt ? <time dateTime={user.expiresAt}>{user.expiresAt.slice(0, 16).replace('T', ' ')} UTC</time> : '—'}</td>
-                    <td>{user.lastChangedAt ? <time dateTime={user.lastChangedAt}>{user.lastChangedAt.slice(0, 16).replace('T', ' ')} UTC</time> : '—'}</td>
+                    <td>
+                      {user.lastChangedAt ? <time dateTime={user.lastChangedAt}>{user.lastChangedAt.slice(0, 16).replace('T', ' ')} UTC</time> : '—'}
+                    </td>
                     <td>
                       {user.lastLoginAt ? (
                         <time dateTime={user.lastLoginAt}>{user.lastLoginAt.slice(0, 16).replace('T', ' ')} UTC</time>
@@ -297,12 +317,18 @@ export default async function UsersPage({ params, searchParams }: Props) {
                     Page {result.data.page} of {result.data.pageCount}
                   </span>
                 ) : null}
-                {result.data.page < (result.data.pageCount ?? 1) ? <Link href={href(view, { p: String(result.data.page + 1) })}>Next page</Link> : null}
+                {result.data.page < (result.data.pageCount ?? 1) ? (
+                  <Link href={href(view, { p: String(result.data.page + 1) })}>Next page</Link>
+                ) : null}
               </>
             ) : (
               <>
-                {page ? <Link href={href(view, { page: trail.at(-1) || undefined, back: trailParam(trail.slice(0, -1)) })}>Previous page</Link> : null}
-                {result.data.nextToken ? <Link href={href(view, { page: result.data.nextToken, back: trailParam([...trail, page ?? '']) })}>Next page</Link> : null}
+                {page ? (
+                  <Link href={href(view, { page: trail.at(-1) || undefined, back: trailParam(trail.slice(0, -1)) })}>Previous page</Link>
+                ) : null}
+                {result.data.nextToken ? (
+                  <Link href={href(view, { page: result.data.nextToken, back: trailParam([...trail, page ?? '']) })}>Next page</Link>
+                ) : null}
               </>
             )}
           </nav>

@@ -19,7 +19,13 @@ export type FormContext = {
   fileSystems: { fileSystemId: string; name: string | null }[];
 };
 
-export type SaveData = { username?: string; versionId?: string; passwords?: GeneratedPasswords; changed?: boolean; outcome?: 'saved' | 'unchanged' | 'unconfirmed' | 'created' };
+export type SaveData = {
+  username?: string;
+  versionId?: string;
+  passwords?: GeneratedPasswords;
+  changed?: boolean;
+  outcome?: 'saved' | 'unchanged' | 'unconfirmed' | 'created';
+};
 type Action = (state: ActionState<SaveData>, data: FormData) => Promise<ActionState<SaveData>>;
 type PreviewAction = (state: ActionState<UserPreview>, data: FormData) => Promise<ActionState<UserPreview>>;
 
@@ -47,7 +53,10 @@ function formFromValues(values: FormValues, fallback: UserFormInput): UserFormIn
   return {
     ...fallback,
     ...read,
-    password: { mode: read.password.mode as UserFormInput['password']['mode'], storage: read.password.storage as UserFormInput['password']['storage'] },
+    password: {
+      mode: read.password.mode as UserFormInput['password']['mode'],
+      storage: read.password.storage as UserFormInput['password']['storage'],
+    },
     homeMode: read.homeMode as UserFormInput['homeMode'],
   };
 }
@@ -86,11 +95,21 @@ export function useUserForm({
   // browser's zone.
   const [storedExpiry, setExpiry] = useState<Expiry>(() =>
     state.status === 'error' && state.values
-      ? { typed: typeof state.values[FIELD.expiresAt] === 'string' ? (state.values[FIELD.expiresAt] as string) : '', iso: formFromValues(state.values, initial).expiresAt }
+      ? {
+          typed: typeof state.values[FIELD.expiresAt] === 'string' ? (state.values[FIELD.expiresAt] as string) : '',
+          iso: formFromValues(state.values, initial).expiresAt,
+        }
       : { typed: null, iso: initial.expiresAt },
   );
-  const hydrated = useSyncExternalStore(noSubscription, () => true, () => false);
-  const expiry = { shown: storedExpiry.typed ?? (hydrated ? toLocalInput(storedExpiry.iso) : utcInputValue(storedExpiry.iso)), iso: storedExpiry.iso };
+  const hydrated = useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
+  const expiry = {
+    shown: storedExpiry.typed ?? (hydrated ? toLocalInput(storedExpiry.iso) : utcInputValue(storedExpiry.iso)),
+    iso: storedExpiry.iso,
+  };
   const setExpiresLocal = (typed: string) => setExpiry({ typed, iso: fromLocalInput(typed) });
   const [versionId, setVersionId] = useState(storedVersionId ?? '');
   const [openedAs, setOpenedAs] = useState({ versionId: storedVersionId, form: initial });
@@ -171,13 +190,43 @@ export function useUserForm({
 
   const set = <K extends keyof UserFormInput>(key: K, value: UserFormInput[K]) => setForm((f) => ({ ...f, [key]: value }));
   const serverErrors = state.status === 'error' ? (state.fieldErrors ?? {}) : {};
-  const errors: Record<string, string[]> = localRefusal ? localRefusal.fieldErrors : privateKey ? { ...serverErrors, [FIELD.publicKeys]: [PRIVATE_KEY_MESSAGE] } : serverErrors;
-  return { form, set, setForm, expiry, setExpiresLocal, versionId, state, dispatch, pending, preview, previewPending, onSubmit, errors, localRefusal };
+  const errors: Record<string, string[]> = localRefusal
+    ? localRefusal.fieldErrors
+    : privateKey
+      ? { ...serverErrors, [FIELD.publicKeys]: [PRIVATE_KEY_MESSAGE] }
+      : serverErrors;
+  return {
+    form,
+    set,
+    setForm,
+    expiry,
+    setExpiresLocal,
+    versionId,
+    state,
+    dispatch,
+    pending,
+    preview,
+    previewPending,
+    onSubmit,
+    errors,
+    localRefusal,
+  };
 }
 
 /** The message at the top of the form: a refusal with its summary, or the saved result. */
-export function FormTop({ state, localRefusal, labelFor, children }: { state: ActionState<SaveData>; localRefusal: { message: string; fieldErrors: Record<string, string[]> } | null; labelFor: (f: string) => string; children?: ReactNode }) {
-  if (localRefusal) return <ErrorSummary message={localRefusal.message} fieldErrors={localRefusal.fieldErrors} labelFor={labelFor} trigger={localRefusal} />;
+export function FormTop({
+  state,
+  localRefusal,
+  labelFor,
+  children,
+}: {
+  state: ActionState<SaveData>;
+  localRefusal: { message: string; fieldErrors: Record<string, string[]> } | null;
+  labelFor: (f: string) => string;
+  children?: ReactNode;
+}) {
+  if (localRefusal)
+    return <ErrorSummary message={localRefusal.message} fieldErrors={localRefusal.fieldErrors} labelFor={labelFor} trigger={localRefusal} />;
   if (state.status === 'error') {
     return (
       <ErrorSummary
@@ -212,30 +261,61 @@ export function UserFields({ mode, hasPassword, domain, protocols, roles, fileSy
   return (
     <>
       {mode === 'create' ? (
-        <Field id={FIELD.username} label="User name" hint="3–100 letters, digits, _ - . @; not starting with - . or @; not root." errors={errors[FIELD.username]} warnings={warnings[FIELD.username]}>
+        <Field
+          id={FIELD.username}
+          label="User name"
+          hint="3–100 letters, digits, _ - . @; not starting with - . or @; not root."
+          errors={errors[FIELD.username]}
+          warnings={warnings[FIELD.username]}
+        >
           {(props) => <input {...props} value={form.username} autoComplete="off" onChange={(e) => set('username', e.target.value)} />}
         </Field>
       ) : null}
 
       <fieldset>
         <legend>Sign-in</legend>
-        <div className="field" role="radiogroup" aria-labelledby="password-mode-label" aria-describedby={passwordModeError ? 'passwordMode-error' : undefined} id={FIELD.passwordMode} tabIndex={-1}>
+        <div
+          className="field"
+          role="radiogroup"
+          aria-labelledby="password-mode-label"
+          aria-describedby={passwordModeError ? 'passwordMode-error' : undefined}
+          id={FIELD.passwordMode}
+          tabIndex={-1}
+        >
           <span className="label" id="password-mode-label">
             Password
           </span>
           {mode === 'edit' && hasPassword ? (
             <label>
-              <input type="radio" name={FIELD.passwordMode} value="keep" checked={form.password.mode === 'keep'} onChange={() => set('password', { ...form.password, mode: 'keep' })} /> Keep
-              the current password
+              <input
+                type="radio"
+                name={FIELD.passwordMode}
+                value="keep"
+                checked={form.password.mode === 'keep'}
+                onChange={() => set('password', { ...form.password, mode: 'keep' })}
+              />{' '}
+              Keep the current password
             </label>
           ) : null}
           <label>
-            <input type="radio" name={FIELD.passwordMode} value="generate" checked={form.password.mode === 'generate'} onChange={() => set('password', { ...form.password, mode: 'generate' })} />{' '}
+            <input
+              type="radio"
+              name={FIELD.passwordMode}
+              value="generate"
+              checked={form.password.mode === 'generate'}
+              onChange={() => set('password', { ...form.password, mode: 'generate' })}
+            />{' '}
             {mode === 'edit' ? 'Generate a new password (shown once)' : 'Generate a password (shown once)'}
           </label>
           <label>
-            <input type="radio" name={FIELD.passwordMode} value="none" checked={form.password.mode === 'none'} onChange={() => set('password', { ...form.password, mode: 'none' })} /> No
-            password (SSH keys only)
+            <input
+              type="radio"
+              name={FIELD.passwordMode}
+              value="none"
+              checked={form.password.mode === 'none'}
+              onChange={() => set('password', { ...form.password, mode: 'none' })}
+            />{' '}
+            No password (SSH keys only)
           </label>
           {passwordModeError ? (
             <p className="error" id="passwordMode-error">
@@ -255,7 +335,9 @@ export function UserFields({ mode, hasPassword, domain, protocols, roles, fileSy
               />{' '}
               Store in legacy plaintext
             </label>
-            <span className="hint">Only for a server still on AWS&apos;s sample Lambda, which cannot read argon2id hashes. Otherwise only the hash is stored.</span>
+            <span className="hint">
+              Only for a server still on AWS&apos;s sample Lambda, which cannot read argon2id hashes. Otherwise only the hash is stored.
+            </span>
           </div>
         ) : null}
         {protocols.filter((p) => p !== 'SFTP').length > 0 ? (
@@ -298,7 +380,13 @@ export function UserFields({ mode, hasPassword, domain, protocols, roles, fileSy
 
       <fieldset>
         <legend>Access</legend>
-        <Field id={FIELD.role} label="IAM role" hint="A role that trusts transfer.amazonaws.com. Pick one or type its ARN." errors={errors[FIELD.role]} warnings={warnings[FIELD.role]}>
+        <Field
+          id={FIELD.role}
+          label="IAM role"
+          hint="A role that trusts transfer.amazonaws.com. Pick one or type its ARN."
+          errors={errors[FIELD.role]}
+          warnings={warnings[FIELD.role]}
+        >
           {(props) => (
             <>
               <input {...props} list="role-options" value={form.role} spellCheck={false} onChange={(e) => set('role', e.target.value)} />
@@ -329,12 +417,17 @@ export function UserFields({ mode, hasPassword, domain, protocols, roles, fileSy
         <legend>Home directory</legend>
         <div className="field" role="radiogroup" aria-label="Home directory type" id={FIELD.homeMode} tabIndex={-1}>
           <label>
-            <input type="radio" name={FIELD.homeMode} value="path" checked={form.homeMode === 'path'} onChange={() => set('homeMode', 'path')} /> One folder at its full path
-            (PATH: the user sees <code>/{form.rootLocation || (domain === 'EFS' ? 'fs-…' : 'bucket')}{form.rootPath}</code>)
+            <input type="radio" name={FIELD.homeMode} value="path" checked={form.homeMode === 'path'} onChange={() => set('homeMode', 'path')} /> One
+            folder at its full path (PATH: the user sees{' '}
+            <code>
+              /{form.rootLocation || (domain === 'EFS' ? 'fs-…' : 'bucket')}
+              {form.rootPath}
+            </code>
+            )
           </label>
           <label>
-            <input type="radio" name={FIELD.homeMode} value="root" checked={form.homeMode === 'root'} onChange={() => set('homeMode', 'root')} /> Restricted to one folder (LOGICAL:
-            the user sees it as /)
+            <input type="radio" name={FIELD.homeMode} value="root" checked={form.homeMode === 'root'} onChange={() => set('homeMode', 'root')} />{' '}
+            Restricted to one folder (LOGICAL: the user sees it as /)
           </label>
           <label>
             <input
@@ -342,7 +435,13 @@ export function UserFields({ mode, hasPassword, domain, protocols, roles, fileSy
               name={FIELD.homeMode}
               value="mappings"
               checked={form.homeMode === 'mappings'}
-              onChange={() => setForm((f) => ({ ...f, homeMode: 'mappings', mappings: f.mappings.length ? f.mappings : [{ entry: '/data', location: f.rootLocation, path: f.rootPath }] }))}
+              onChange={() =>
+                setForm((f) => ({
+                  ...f,
+                  homeMode: 'mappings',
+                  mappings: f.mappings.length ? f.mappings : [{ entry: '/data', location: f.rootLocation, path: f.rootPath }],
+                }))
+              }
             />{' '}
             Several folders (LOGICAL mappings)
           </label>
@@ -374,7 +473,17 @@ export function UserFields({ mode, hasPassword, domain, protocols, roles, fileSy
               <div className="row card" key={index} aria-label={`Mapping ${index + 1}`} role="group">
                 <Field id={mappingField(index, 'entry')} label={`Visible path ${index + 1}`} errors={errors[mappingField(index, 'entry')]}>
                   {(props) => (
-                    <input {...props} value={row.entry} spellCheck={false} onChange={(e) => set('mappings', form.mappings.map((m, i) => (i === index ? { ...m, entry: e.target.value } : m)))} />
+                    <input
+                      {...props}
+                      value={row.entry}
+                      spellCheck={false}
+                      onChange={(e) =>
+                        set(
+                          'mappings',
+                          form.mappings.map((m, i) => (i === index ? { ...m, entry: e.target.value } : m)),
+                        )
+                      }
+                    />
                   )}
                 </Field>
                 <LocationSelect
@@ -384,22 +493,49 @@ export function UserFields({ mode, hasPassword, domain, protocols, roles, fileSy
                   fileSystems={fileSystems}
                   value={row.location}
                   errors={errors[mappingField(index, 'location')]}
-                  onChange={(v) => set('mappings', form.mappings.map((m, i) => (i === index ? { ...m, location: v } : m)))}
+                  onChange={(v) =>
+                    set(
+                      'mappings',
+                      form.mappings.map((m, i) => (i === index ? { ...m, location: v } : m)),
+                    )
+                  }
                 />
                 <Field id={mappingField(index, 'path')} label={`Folder ${index + 1}`} errors={errors[mappingField(index, 'path')]}>
                   {(props) => (
-                    <input {...props} value={row.path} spellCheck={false} onChange={(e) => set('mappings', form.mappings.map((m, i) => (i === index ? { ...m, path: e.target.value } : m)))} />
+                    <input
+                      {...props}
+                      value={row.path}
+                      spellCheck={false}
+                      onChange={(e) =>
+                        set(
+                          'mappings',
+                          form.mappings.map((m, i) => (i === index ? { ...m, path: e.target.value } : m)),
+                        )
+                      }
+                    />
                   )}
                 </Field>
                 <div className="field">
                   <span className="label">&nbsp;</span>
-                  <button type="button" onClick={() => set('mappings', form.mappings.filter((_, i) => i !== index))} disabled={form.mappings.length === 1}>
+                  <button
+                    type="button"
+                    onClick={() =>
+                      set(
+                        'mappings',
+                        form.mappings.filter((_, i) => i !== index),
+                      )
+                    }
+                    disabled={form.mappings.length === 1}
+                  >
                     Remove mapping {index + 1}
                   </button>
                 </div>
               </div>
             ))}
-            <button type="button" onClick={() => set('mappings', [...form.mappings, { entry: '', location: fileSystems[0]?.fileSystemId ?? '', path: '' }])}>
+            <button
+              type="button"
+              onClick={() => set('mappings', [...form.mappings, { entry: '', location: fileSystems[0]?.fileSystemId ?? '', path: '' }])}
+            >
               Add a mapping
             </button>
           </>
@@ -414,9 +550,17 @@ export function UserFields({ mode, hasPassword, domain, protocols, roles, fileSy
           hint="CIDRs, comma-separated, IPv4 or IPv6 (like 203.0.113.0/24). Empty allows any address."
           errors={errors[FIELD.acceptedIpNetwork]}
         >
-          {(props) => <input {...props} value={form.acceptedIpNetwork} spellCheck={false} onChange={(e) => set('acceptedIpNetwork', e.target.value)} />}
+          {(props) => (
+            <input {...props} value={form.acceptedIpNetwork} spellCheck={false} onChange={(e) => set('acceptedIpNetwork', e.target.value)} />
+          )}
         </Field>
-        <Field id={FIELD.expiresAt} label="Expires at" hint="Every login is refused after this moment (your local time)." errors={errors[FIELD.expiresAt]} warnings={warnings[FIELD.expiresAt]}>
+        <Field
+          id={FIELD.expiresAt}
+          label="Expires at"
+          hint="Every login is refused after this moment (your local time)."
+          errors={errors[FIELD.expiresAt]}
+          warnings={warnings[FIELD.expiresAt]}
+        >
           {(props) => <input {...props} type="datetime-local" value={user.expiry.shown} onChange={(e) => user.setExpiresLocal(e.target.value)} />}
         </Field>
         <input type="hidden" name={FIELD.expiresAtIso} value={user.expiry.iso} />
@@ -429,8 +573,15 @@ export function UserFields({ mode, hasPassword, domain, protocols, roles, fileSy
         {mode === 'edit' ? (
           <div className="field">
             <label>
-              <input type="checkbox" id={FIELD.disabled} name={FIELD.disabled} value="true" checked={form.disabled} onChange={(e) => set('disabled', e.target.checked)} /> Disabled
-              (refuse every login)
+              <input
+                type="checkbox"
+                id={FIELD.disabled}
+                name={FIELD.disabled}
+                value="true"
+                checked={form.disabled}
+                onChange={(e) => set('disabled', e.target.checked)}
+              />{' '}
+              Disabled (refuse every login)
             </label>
           </div>
         ) : null}

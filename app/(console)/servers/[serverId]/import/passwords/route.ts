@@ -9,6 +9,10 @@ export async function POST(request: Request, { params }: { params: Promise<{ ser
   const importId = form?.get('importId');
   if (typeof importId !== 'string' || !/^[0-9a-f-]{36}$/.test(importId)) return new Response('Say which import.\n', { status: 400 });
   const csv = await takeImportPasswords(auth.serverId, importId);
-  if (csv === null) return new Response('The passwords of this import were already downloaded, or it generated none. Reset a user’s password to give it a new one.\n', { status: 410, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+  if (csv === null)
+    return new Response(
+      'The passwords of this import were already downloaded, or it generated none. Reset a user’s password to give it a new one.\n',
+      { status: 410, headers: { 'Content-Type': 'text/plain; charset=utf-8' } },
+    );
   return download(csv, `passwords-${importId}.csv`, 'text/csv; charset=utf-8');
 }

@@ -26,7 +26,13 @@ export function DeleteUser({ serverId, username }: { serverId: string; username:
       </h2>
       <form action={formAction} noValidate key={key}>
         {state.status === 'error' ? (
-          <ErrorSummary message={state.message} fieldErrors={state.fieldErrors} labelFor={(f) => fieldLabel(f)} trigger={state} signInHref={state.code === 'session-ended' ? '/signin' : undefined} />
+          <ErrorSummary
+            message={state.message}
+            fieldErrors={state.fieldErrors}
+            labelFor={(f) => fieldLabel(f)}
+            trigger={state}
+            signInHref={state.code === 'session-ended' ? '/signin' : undefined}
+          />
         ) : null}
         <p className="muted">The secret is kept for the recovery window; until then the user can be restored, and every login is refused.</p>
         <Field id="confirmation" label={`Type ${username} to confirm`} errors={errors.confirmation}>

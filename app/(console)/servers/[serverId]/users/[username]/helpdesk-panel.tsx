@@ -47,11 +47,17 @@ export function HelpdeskPanel({
     setKnown(facts);
     setDisabled(facts.disabled);
   }
-  const [resetState, resetAction, resetPending] = useActionState<ActionState<ResetData>, FormData>(resetPasswordAction.bind(null, serverId, username), { status: 'idle' });
+  const [resetState, resetAction, resetPending] = useActionState<ActionState<ResetData>, FormData>(
+    resetPasswordAction.bind(null, serverId, username),
+    { status: 'idle' },
+  );
   const { noteWrite } = useUserWrites();
-  const [disableState, disableAction, disablePending] = useActionState<ActionState<{ disabled: boolean; versionId?: string }>, FormData>(setUserDisabledAction.bind(null, serverId, username), {
-    status: 'idle',
-  });
+  const [disableState, disableAction, disablePending] = useActionState<ActionState<{ disabled: boolean; versionId?: string }>, FormData>(
+    setUserDisabledAction.bind(null, serverId, username),
+    {
+      status: 'idle',
+    },
+  );
   // The action's own answer holds even when the page's re-load after it fails.
   const [seenDisable, setSeenDisable] = useState(disableState);
   if (disableState !== seenDisable) {
@@ -77,24 +83,36 @@ export function HelpdeskPanel({
 
       <form action={resetAction} aria-label="Reset password">
         {resetState.status === 'error' ? (
-          <ErrorSummary message={resetState.message} fieldErrors={resetState.fieldErrors} labelFor={(f) => fieldLabel(f)} trigger={resetState} signInHref={resetState.code === 'session-ended' ? '/signin' : undefined} />
+          <ErrorSummary
+            message={resetState.message}
+            fieldErrors={resetState.fieldErrors}
+            labelFor={(f) => fieldLabel(f)}
+            trigger={resetState}
+            signInHref={resetState.code === 'session-ended' ? '/signin' : undefined}
+          />
         ) : (
           <FormMessage state={resetState} />
         )}
         {resetState.status === 'success'
-          ? Object.entries(resetState.data?.passwords ?? {}).map(([slot, value]) => <OneTimeSecret key={slot} label={slot === 'main' ? 'New password' : `New ${slot} password`} value={value} />)
+          ? Object.entries(resetState.data?.passwords ?? {}).map(([slot, value]) => (
+              <OneTimeSecret key={slot} label={slot === 'main' ? 'New password' : `New ${slot} password`} value={value} />
+            ))
           : null}
-        {resetState.status === 'success' && connection && resetState.data?.passwords.main ? <ConnectionInstructions details={connection} password={resetState.data.passwords.main} /> : null}
+        {resetState.status === 'success' && connection && resetState.data?.passwords.main ? (
+          <ConnectionInstructions details={connection} password={resetState.data.passwords.main} />
+        ) : null}
         {known && passwords.length === 0 ? (
-          <p className="muted">
-            {username} signs in with SSH keys only: there is no password to reset. An admin can add one by editing the user.
-          </p>
+          <p className="muted">{username} signs in with SSH keys only: there is no password to reset. An admin can add one by editing the user.</p>
         ) : (
           <details>
             <summary className="button">Reset password</summary>
             <p className="muted">
-              A new password is generated and shown once; the old one stops working at once. Only passwords the user already has are reset, each stored as before
-              {passwords.some((p) => p.kind === 'plaintext') ? ' (a legacy plaintext password stays plaintext, as this server may run AWS’s sample Lambda)' : ''}.
+              A new password is generated and shown once; the old one stops working at once. Only passwords the user already has are reset, each
+              stored as before
+              {passwords.some((p) => p.kind === 'plaintext')
+                ? ' (a legacy plaintext password stays plaintext, as this server may run AWS’s sample Lambda)'
+                : ''}
+              .
             </p>
             {passwords.length > 1 ? (
               <fieldset id="passwords" tabIndex={-1}>
@@ -110,7 +128,15 @@ export function HelpdeskPanel({
               <input type="hidden" name="passwords" value={passwords[0]!.slot} />
             ) : null}
             <Field id="reset-reason" label="Reason (optional, kept in the audit trail)">
-              {(props) => <input {...props} name="reason" autoComplete="off" maxLength={500} defaultValue={resetState.status === 'error' ? one(resetState.values, 'reason') : ''} />}
+              {(props) => (
+                <input
+                  {...props}
+                  name="reason"
+                  autoComplete="off"
+                  maxLength={500}
+                  defaultValue={resetState.status === 'error' ? one(resetState.values, 'reason') : ''}
+                />
+              )}
             </Field>
             <SubmitButton pendingText="Resetting…" className="danger" pending={resetPending}>
               Confirm password reset
@@ -122,7 +148,12 @@ export function HelpdeskPanel({
       <form action={disableAction} aria-label={disabled ? 'Enable user' : 'Disable user'} style={{ marginTop: 12 }}>
         <input type="hidden" name="disabled" value={disabled ? 'false' : 'true'} />
         {disableState.status === 'error' ? (
-          <ErrorSummary message={disableState.message} labelFor={(f) => fieldLabel(f)} trigger={disableState} signInHref={disableState.code === 'session-ended' ? '/signin' : undefined} />
+          <ErrorSummary
+            message={disableState.message}
+            labelFor={(f) => fieldLabel(f)}
+            trigger={disableState}
+            signInHref={disableState.code === 'session-ended' ? '/signin' : undefined}
+          />
         ) : (
           <FormMessage state={disableState} />
         )}
@@ -135,7 +166,15 @@ export function HelpdeskPanel({
             <summary className="button danger">Disable user</summary>
             <p className="muted">Every login of {username} is refused until the user is enabled again. Nothing else changes.</p>
             <Field id="disable-reason" label="Reason (optional, kept in the audit trail)">
-              {(props) => <input {...props} name="reason" autoComplete="off" maxLength={500} defaultValue={disableState.status === 'error' ? one(disableState.values, 'reason') : ''} />}
+              {(props) => (
+                <input
+                  {...props}
+                  name="reason"
+                  autoComplete="off"
+                  maxLength={500}
+                  defaultValue={disableState.status === 'error' ? one(disableState.values, 'reason') : ''}
+                />
+              )}
             </Field>
             <SubmitButton pendingText="Disabling…" className="danger" pending={disablePending}>
               Confirm disable

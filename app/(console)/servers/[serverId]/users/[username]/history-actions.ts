@@ -38,7 +38,8 @@ const testLoginInput = z
     protocol: z.enum(PROTOCOLS, { error: 'Choose a protocol the server offers' }).default('SFTP'),
   })
   .superRefine((input, ctx) => {
-    if (input.method === 'password' && input.password === '') ctx.addIssue({ code: 'custom', path: ['password'], message: 'Enter the password to test' });
+    if (input.method === 'password' && input.password === '')
+      ctx.addIssue({ code: 'custom', path: ['password'], message: 'Enter the password to test' });
     if (input.method === 'publickey') {
       const key = input.publicKey || input.keyOnFile;
       if (input.protocol !== 'SFTP') ctx.addIssue({ code: 'custom', path: ['protocol'], message: 'Key logins exist only over SFTP' });

@@ -12,13 +12,23 @@ const methodLabel = (method: ExplainedRecord['method']) => (method === 'publicke
 async function fetchPage(serverId: string, username: string, nextToken?: string): Promise<LoginHistoryPage> {
   const form = new FormData();
   if (nextToken) form.set('nextToken', nextToken);
-  const state = (await loginHistoryAction(serverId, username, { status: 'idle' }, form));
+  const state = await loginHistoryAction(serverId, username, { status: 'idle' }, form);
   if (state.status !== 'success' || !state.data) throw new Error(state.status === 'error' ? state.message : 'The login history could not be read.');
   return state.data;
 }
 
 /** The last successful login and the recent attempts, newest first; refreshed every 10 s without a reload. */
-export function LoginHistory({ serverId, username, initial, initialError }: { serverId: string; username: string; initial: LoginHistoryPage | null; initialError?: string }) {
+export function LoginHistory({
+  serverId,
+  username,
+  initial,
+  initialError,
+}: {
+  serverId: string;
+  username: string;
+  initial: LoginHistoryPage | null;
+  initialError?: string;
+}) {
   const [first, setFirst] = useState<LoginHistoryPage | null>(initial);
   const [older, setOlder] = useState<ExplainedRecord[]>([]);
   const [olderToken, setOlderToken] = useState<string | null | undefined>(undefined);
@@ -84,7 +94,8 @@ export function LoginHistory({ serverId, username, initial, initialError }: { se
         <strong>Last successful login:</strong>{' '}
         {last ? (
           <>
-            <time dateTime={last.time}>{moment(last.time)}</time> from {last.sourceIp ?? 'an unknown address'} over {last.protocol ?? '—'} with {methodLabel(last.method)}
+            <time dateTime={last.time}>{moment(last.time)}</time> from {last.sourceIp ?? 'an unknown address'} over {last.protocol ?? '—'} with{' '}
+            {methodLabel(last.method)}
           </>
         ) : first ? (
           'none in the last 90 days'

@@ -42,7 +42,9 @@ export default async function UserPage({ params }: Props) {
     try {
       const detail = await cachedUser(serverId, username);
       const [[roles, fileSystems], history, activity, region] = await Promise.all([
-        isAdmin ? Promise.all([listTransferRoles(), server.domain === 'EFS' ? listFileSystems() : Promise.resolve([])]) : Promise.resolve([[], []] as const),
+        isAdmin
+          ? Promise.all([listTransferRoles(), server.domain === 'EFS' ? listFileSystems() : Promise.resolve([])])
+          : Promise.resolve([[], []] as const),
         // The history and the audit trail are extras: the page stands without them.
         loginHistory(serverId, username).then(
           (page) => ({ ok: true as const, page }),
@@ -76,8 +78,13 @@ export default async function UserPage({ params }: Props) {
       {s && data ? (
         <p className="muted">
           Sign-in: {s.authMethods.join(' and ') || 'none'}
-          {s.passwordMode === 'plaintext' ? ' (legacy plaintext password)' : ''} · Home: {s.homeDirectoryType === 'PATH' ? 'PATH' : s.homeDirectoryType === 'LOGICAL' ? 'LOGICAL' : 'none'} · Last change{' '}
-          {data.detail.lastChangedAt ? <time dateTime={data.detail.lastChangedAt}>{data.detail.lastChangedAt.slice(0, 16).replace('T', ' ')} UTC</time> : '—'}
+          {s.passwordMode === 'plaintext' ? ' (legacy plaintext password)' : ''} · Home:{' '}
+          {s.homeDirectoryType === 'PATH' ? 'PATH' : s.homeDirectoryType === 'LOGICAL' ? 'LOGICAL' : 'none'} · Last change{' '}
+          {data.detail.lastChangedAt ? (
+            <time dateTime={data.detail.lastChangedAt}>{data.detail.lastChangedAt.slice(0, 16).replace('T', ' ')} UTC</time>
+          ) : (
+            '—'
+          )}
           {data.activity?.lastChange ? ` by ${data.activity.lastChange.actor}` : ''}
         </p>
       ) : null}
@@ -91,7 +98,12 @@ export default async function UserPage({ params }: Props) {
           connection={connection}
         />
         {data ? (
-          <LoginHistory serverId={serverId} username={username} initial={data.history.ok ? data.history.page : null} initialError={data.history.ok ? undefined : data.history.message} />
+          <LoginHistory
+            serverId={serverId}
+            username={username}
+            initial={data.history.ok ? data.history.page : null}
+            initialError={data.history.ok ? undefined : data.history.message}
+          />
         ) : null}
         {connection ? <ConnectionInstructions details={connection} /> : null}
         {s && data ? (
@@ -114,11 +126,21 @@ export default async function UserPage({ params }: Props) {
               <dd>{s.expiresAt ? formatMoment(s.expiresAt) : 'Never'}</dd>
               <dt>Sign-in methods</dt>
               <dd>
-                {s.authMethods.length ? s.authMethods.map((m) => (m === 'keys' ? `SSH keys (${s.publicKeyCount})` : s.passwordMode === 'plaintext' ? 'password (legacy plaintext)' : 'password')).join(', ') : 'none'}
+                {s.authMethods.length
+                  ? s.authMethods
+                      .map((m) =>
+                        m === 'keys' ? `SSH keys (${s.publicKeyCount})` : s.passwordMode === 'plaintext' ? 'password (legacy plaintext)' : 'password',
+                      )
+                      .join(', ')
+                  : 'none'}
                 {data.server.sftpAuthenticationMethods ? ` · server asks for ${data.server.sftpAuthenticationMethods}` : ''}
               </dd>
               <dt>Home</dt>
-              <dd>{s.homeDirectoryType === 'LOGICAL' ? s.homeDirectoryMappings.map((m) => `${m.Entry} → ${m.Target}`).join(', ') : (s.homeDirectory ?? '—')}</dd>
+              <dd>
+                {s.homeDirectoryType === 'LOGICAL'
+                  ? s.homeDirectoryMappings.map((m) => `${m.Entry} → ${m.Target}`).join(', ')
+                  : (s.homeDirectory ?? '—')}
+              </dd>
               <dt>Last changed</dt>
               <dd>
                 {data.activity?.lastChange
@@ -142,7 +164,16 @@ export default async function UserPage({ params }: Props) {
                 fileSystems: (data?.fileSystems ?? []).map((fs) => ({ fileSystemId: fs.fileSystemId, name: fs.name })),
               }}
               username={username}
-              target={data && s ? { initial: data.detail.form, versionId: data.detail.versionId, hasPassword: s.passwordMode !== 'none', homeType: s.homeDirectoryType } : null}
+              target={
+                data && s
+                  ? {
+                      initial: data.detail.form,
+                      versionId: data.detail.versionId,
+                      hasPassword: s.passwordMode !== 'none',
+                      homeType: s.homeDirectoryType,
+                    }
+                  : null
+              }
               reloadError={result.ok ? undefined : result.message}
             />
             <DeleteUser serverId={serverId} username={username} />
@@ -155,7 +186,11 @@ export default async function UserPage({ params }: Props) {
                 <code>{s.role ?? '—'}</code>
               </dd>
               <dt>Home</dt>
-              <dd>{s.homeDirectoryType === 'LOGICAL' ? s.homeDirectoryMappings.map((m) => `${m.Entry} → ${m.Target}`).join(', ') : (s.homeDirectory ?? '—')}</dd>
+              <dd>
+                {s.homeDirectoryType === 'LOGICAL'
+                  ? s.homeDirectoryMappings.map((m) => `${m.Entry} → ${m.Target}`).join(', ')
+                  : (s.homeDirectory ?? '—')}
+              </dd>
               <dt>POSIX profile</dt>
               <dd>{s.posixProfile ? `UID ${s.posixProfile.Uid}, GID ${s.posixProfile.Gid}` : '—'}</dd>
               <dt>SSH keys</dt>

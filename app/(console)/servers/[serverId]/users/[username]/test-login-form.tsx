@@ -16,8 +16,20 @@ function one(values: Record<string, string | string[]> | undefined, key: string)
 }
 
 /** A test login with a password or an SSH key; the answer says why, in the login history's words. */
-export function TestLoginForm({ serverId, username, protocols, keysOnFile }: { serverId: string; username: string; protocols: string[]; keysOnFile: KeyOnFile[] }) {
-  const [state, action, pending] = useActionState<ActionState<TestLoginResult>, FormData>(explainTestLoginAction.bind(null, serverId, username), { status: 'idle' });
+export function TestLoginForm({
+  serverId,
+  username,
+  protocols,
+  keysOnFile,
+}: {
+  serverId: string;
+  username: string;
+  protocols: string[];
+  keysOnFile: KeyOnFile[];
+}) {
+  const [state, action, pending] = useActionState<ActionState<TestLoginResult>, FormData>(explainTestLoginAction.bind(null, serverId, username), {
+    status: 'idle',
+  });
   const [method, setMethod] = useState<'password' | 'publickey'>('password');
   const [, startTest] = useTransition();
   // Dispatched by hand so the browser keeps what was typed (a form action would reset the fields).
@@ -62,7 +74,9 @@ export function TestLoginForm({ serverId, username, protocols, keysOnFile }: { s
             </div>
           ) : null}
           <Field id="test-public-key" label="Public key to test (OpenSSH line)" errors={errors.publicKey}>
-            {(props) => <textarea {...props} name="publicKey" rows={3} autoComplete="off" spellCheck={false} defaultValue={one(values, 'publicKey')} />}
+            {(props) => (
+              <textarea {...props} name="publicKey" rows={3} autoComplete="off" spellCheck={false} defaultValue={one(values, 'publicKey')} />
+            )}
           </Field>
         </>
       )}
@@ -99,7 +113,10 @@ export function TestLoginForm({ serverId, username, protocols, keysOnFile }: { s
                 <br />
                 Role <code>{result.role}</code>
                 <br />
-                Home: {result.homeDirectoryType === 'LOGICAL' ? result.homeDirectoryMappings.map((m) => `${m.Entry} → ${m.Target}`).join(', ') : (result.homeDirectory ?? '—')}
+                Home:{' '}
+                {result.homeDirectoryType === 'LOGICAL'
+                  ? result.homeDirectoryMappings.map((m) => `${m.Entry} → ${m.Target}`).join(', ')
+                  : (result.homeDirectory ?? '—')}
                 <br />
                 POSIX profile:{' '}
                 {result.posixProfile

@@ -20,7 +20,11 @@ export default async function NewUserPage({ params }: { params: Promise<{ server
   const result = await load('what the form needs', async () => {
     const server = await getServer(serverId);
     if (!server) return null;
-    const [roles, fileSystems, uids] = await Promise.all([listTransferRoles(), server.domain === 'EFS' ? listFileSystems() : Promise.resolve([]), uidUsage(serverId)]);
+    const [roles, fileSystems, uids] = await Promise.all([
+      listTransferRoles(),
+      server.domain === 'EFS' ? listFileSystems() : Promise.resolve([]),
+      uidUsage(serverId),
+    ]);
     return { server, roles, fileSystems, uids, region: await aws().transfer.config.region() };
   });
   if (result.ok && !result.data) notFound();
@@ -41,8 +45,8 @@ export default async function NewUserPage({ params }: { params: Promise<{ server
       {!result.ok ? <LoadError message={result.message} /> : null}
       {loaded && !uids.complete ? (
         <p className="alert warn" role="status">
-          This server’s user index is still being built, so the suggested UID {uids.nextUid} only avoids UIDs this console has handed out; users made elsewhere
-          are not checked yet. The preview names a UID in use once the index is ready.
+          This server’s user index is still being built, so the suggested UID {uids.nextUid} only avoids UIDs this console has handed out; users made
+          elsewhere are not checked yet. The preview names a UID in use once the index is ready.
         </p>
       ) : null}
       <CreateUserForm
