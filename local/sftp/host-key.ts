@@ -4,12 +4,24 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ssh2, { type ParsedKey } from 'ssh2';
 
-/** The host key at `file`, made on first start. */
-export function hostKey(file: string): Buffer {
-  if (!existsSync(file)) {
-    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+const parses = (key: string | Buffer) => !(ssh2.utils.parseKey(key) instanceof Error);
+
+/**
+ * An ed25519 pair ssh2 can read back. ssh2 1.17's generateKeyPairSync strips leading zero bytes of
+ * the public key, so about 1 pair in 256 is malformed (mscdex/ssh2#1513): such a pair is drawn again.
+ */
+function generateHostKey(): string {
+  for (;;) {
     const pair = ssh2.utils.generateKeyPairSync('ed25519');
-    writeFileSync(file, pair.private, { mode: 0o600 });
+    if (parses(pair.private) && parses(pair.public)) return pair.private;
+  }
+}
+
+/** The host key at `file`, made on first start (and made again if a malformed one was kept). */
+export function hostKey(file: string): Buffer {
+  if (!existsSync(file) || !parses(readFileSync(file))) {
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    writeFileSync(file, generateHostKey(), { mode: 0o600 });
   }
   return readFileSync(file);
 }
