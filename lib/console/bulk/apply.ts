@@ -10,8 +10,11 @@ import { parseSecretName, PROTOCOLS, serializeUserSecret, type UserSecretInput }
 import { generatePassword } from '../../secret/password';
 import { recordAudit, recordAuditBatch } from '../audit';
 import { ConsoleError } from '../errors';
+import { errorName } from '../errors';
 import { getServer, secretPrefix, type ServerSummary } from '../servers';
 import { validateUserForm, type GeneratedPasswords } from '../user-form';
+import { noteUserChanged } from '../user-index';
+import { reserveUid } from '../user-index-uids';
 import { serverSecretEntries } from '../users/list';
 import { requireManageableServer, TAG_MANAGED, TAG_UID, userSecretId } from '../users/shared';
 import { bulkSecretsManager } from './client';
@@ -169,6 +172,23 @@ async function createRow(
   }
 }
 
+/**
+ * The file's UIDs are the admin's explicit choice; the server's UID counter is raised above the
+ * highest of them once, so the console never suggests one of them to the next Create user. Best
+ * effort: the user index also keeps suggestions above every UID it knows.
+ */
+async function raiseUidCounter(serverId: string, rows: ApplicableRow[]): Promise<void> {
+  const uids = rows
+    .map((row) => (String(row.form.uid).trim() === '' ? NaN : Number(row.form.uid)))
+    .filter((uid) => Number.isInteger(uid) && uid >= 0);
+  if (uids.length === 0) return;
+  try {
+    await reserveUid(serverId, Math.max(...uids), { suggested: false });
+  } catch (err) {
+    console.error(JSON.stringify({ level: 'error', event: 'import-uid-counter-not-raised', serverId, error: errorName(err) }));
+  }
+}
+
 export type ApplyOptions = { concurrency?: number; createsPerSecond?: number };
 
 /**
@@ -252,12 +272,15 @@ async function runImport(
   try {
     // Rows an earlier run already created are known from AWS itself: no call, no hashing for them.
     const earlier = await usersOfImport(job.serverId, job.importId);
+    await raiseUidCounter(job.serverId, applicable);
     const throttle = rateLimiter(options.createsPerSecond ?? DEFAULT_CREATES_PER_SECOND);
     await forEachBounded(applicable, options.concurrency ?? DEFAULT_CONCURRENCY, async (row) => {
       if (earlier.has(row.username)) return finish(row, { status: 'already-created', calls: 0, retries: 0 });
       let outcome: RowOutcome;
       try {
         outcome = await createRow(job.serverId, server.domain, job.importId, row, throttle);
+        // The user index (users list, UID suggestions) learns of the row at its next use.
+        noteUserChanged(job.serverId, row.username);
       } catch (err) {
         outcome = {
           status: 'failed',
