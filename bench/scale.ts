@@ -2,21 +2,15 @@
 // 50,000 with --50k): time and AWS calls of each page's data loading, cold (no user index yet) and
 // warm, the index's build, the local stack's memory and its write rate while loading (bulk
 // CreateSecret straight to the stack, 50 at a time).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
-import type { InitializeMiddleware, MetadataBearer, MiddlewareStack } from '@smithy/types';
 import type { Actor } from '../lib/auth/roles';
-import { configureAwsClients } from '../lib/aws/clients';
 import { listFileSystems } from '../lib/console/file-systems';
 import { listTransferRoles } from '../lib/console/roles';
 import { forgetServerDescriptions, getServer, listServers } from '../lib/console/servers';
-import type { UserFormInput } from '../lib/console/user-form';
 import { builtUserIndex, resetUserIndexes, userIndex } from '../lib/console/user-index';
 import { createUser, getUserForEdit, listUsers, previewUser, testLogin, uidUsage } from '../lib/console/users/index';
 import { secretName, serializeUserSecret } from '../lib/secret/contract';
-import { startLocalStack } from '../local/server';
+import { BENCH_PASSWORD_HASH, BENCH_ROLE, benchUserForm, startCountedStack } from './counted-stack';
 import { ms } from './stats';
 
 const SERVER = 's-1a2b3c4d5e6f70819';
@@ -24,29 +18,19 @@ const admin: Actor = { username: 'bench', name: 'Bench', role: 'admin' };
 
 export async function runScaleBench(): Promise<void> {
   const sizes = process.argv.includes('--50k') ? [1_000, 10_000, 50_000] : [1_000, 10_000];
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-scale-'));
-  const stack = await startLocalStack({ port: 0, dataDir, seed: true });
+  const { clients, aws, close } = await startCountedStack('scale', true);
   try {
-    const clients = configureAwsClients({ endpoint: stack.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'b', secretAccessKey: 'b' } });
-    let calls = 0;
-    const counter: InitializeMiddleware<object, MetadataBearer> = (next) => async (args) => {
-      calls++;
-      return next(args);
-    };
-    for (const client of Object.values(clients)) {
-      (client.middlewareStack as MiddlewareStack<object, MetadataBearer>).add(counter, { step: 'initialize', name: 'countCalls' });
-    }
     const secretString = serializeUserSecret({
-      PasswordHash: '$argon2id$v=19$m=19456,t=2,p=1$YmVuY2hzYWx0YmVuY2g$YmVuY2hoYXNoYmVuY2hoYXNoYmVuY2hoYXNoYmVuY2g',
-      Role: 'arn:aws:iam::000000000000:role/transfer-efs-user',
+      PasswordHash: BENCH_PASSWORD_HASH,
+      Role: BENCH_ROLE,
       PosixProfile: { Uid: 3000, Gid: 3000 },
       HomeDirectoryDetails: [{ Entry: '/', Target: '/fs-0123456789abcdef0/home/${transfer:UserName}' }],
     });
     const measure = async <T>(label: string, run: () => Promise<T>): Promise<T> => {
-      calls = 0;
+      aws.count = 0;
       const started = performance.now();
       const result = await run();
-      console.log(`  ${label.padEnd(44)} ${ms(performance.now() - started).padStart(10)}  ${String(calls).padStart(5)} AWS calls`);
+      console.log(`  ${label.padEnd(44)} ${ms(performance.now() - started).padStart(10)}  ${String(aws.count).padStart(5)} AWS calls`);
       return result;
     };
     let created = 0;
@@ -93,24 +77,7 @@ export async function runScaleBench(): Promise<void> {
         getServer(SERVER).then(() => Promise.all([listTransferRoles(), listFileSystems(), uidUsage(SERVER)])),
       );
       const next = (await uidUsage(SERVER)).nextUid;
-      const form: UserFormInput = {
-        username: `scale-new-${size}`,
-        password: { mode: 'none', storage: 'hash' },
-        protocolPasswords: {},
-        publicKeys: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl bench',
-        role: 'arn:aws:iam::000000000000:role/transfer-efs-user',
-        uid: String(next),
-        gid: String(next),
-        secondaryGids: '',
-        homeMode: 'root',
-        rootLocation: 'fs-0123456789abcdef0',
-        rootPath: '/home/${transfer:UserName}',
-        mappings: [],
-        acceptedIpNetwork: '',
-        expiresAt: '',
-        policy: '',
-        disabled: false,
-      };
+      const form = benchUserForm(`scale-new-${size}`, next);
       await measure('Preview (create form, UID + case checks)', () => previewUser(SERVER, { ...form, uid: '3000' }));
       await measure('Create user (reserve UID, write, audit)', () => createUser(SERVER, form, admin, { suggestedUid: String(form.uid) }));
       const second = { ...form, username: `${form.username}-2`, uid: String(next + 1), gid: String(next + 1) };
@@ -118,7 +85,6 @@ export async function runScaleBench(): Promise<void> {
       await measure('Test login (alice, right password)', () => testLogin(SERVER, { username: 'alice', password: 'Demo-Alice-2026' }, admin));
     }
   } finally {
-    await stack.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await close();
   }
 }
