@@ -1,12 +1,11 @@
 // The users page, the live preview and a create at scale: server time and AWS calls at 100, 1,000 and
 // 10,000 users on one server (issue 11 §2: a preview at most 2 calls, a create at most 5), with the
 // user index built once per size (its build is timed apart).
-import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import type { Actor } from '../lib/auth/roles';
 import { builtUserIndex, resetUserIndexes } from '../lib/console/user-index';
 import { createUser, listUsers, previewUser, uidUsage } from '../lib/console/users/index';
-import { secretName, serializeUserSecret } from '../lib/secret/contract';
-import { BENCH_PASSWORD_HASH, BENCH_ROLE, benchUserForm, startCountedStack } from './counted-stack';
+import { serializeUserSecret } from '../lib/secret/contract';
+import { BENCH_PASSWORD_HASH, BENCH_ROLE, benchUserForm, seedUsers, startCountedStack } from './counted-stack';
 import { ms, percentile, timeMany } from './stats';
 
 const SERVER = 's-1a2b3c4d5e6f70819';
@@ -25,17 +24,8 @@ export async function runConsoleBench(): Promise<void> {
     let created = 0;
     for (const size of SIZES) {
       const seedStarted = performance.now();
-      while (created < size) {
-        const batch = Array.from({ length: Math.min(50, size - created) }, (_, i) => created + i);
-        await Promise.all(
-          batch.map((n) =>
-            clients.secretsManager.send(
-              new CreateSecretCommand({ Name: secretName(SERVER, `user${String(n).padStart(5, '0')}`), SecretString: secretString }),
-            ),
-          ),
-        );
-        created += batch.length;
-      }
+      await seedUsers(clients, SERVER, created, size, secretString);
+      created = Math.max(created, size);
       const seedSeconds = (performance.now() - seedStarted) / 1000;
       resetUserIndexes();
       aws.count = 0;

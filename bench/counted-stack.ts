@@ -3,9 +3,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import type { InitializeMiddleware, MetadataBearer, MiddlewareStack } from '@smithy/types';
 import { configureAwsClients } from '../lib/aws/clients';
 import type { UserFormInput } from '../lib/console/user-form';
+import { secretName } from '../lib/secret/contract';
 import { startLocalStack, type LocalStack } from '../local/server';
 
 export const BENCH_ROLE = 'arn:aws:iam::000000000000:role/transfer-efs-user';
@@ -56,4 +58,19 @@ export function benchUserForm(username: string, uid: number): UserFormInput {
     policy: '',
     disabled: false,
   };
+}
+
+/** Stores users `user<from>` … `user<to - 1>` of `serverId` straight to Secrets Manager, 50 at a time. */
+export async function seedUsers(clients: CountedStack['clients'], serverId: string, from: number, to: number, secretString: string): Promise<void> {
+  for (let created = from; created < to;) {
+    const batch = Array.from({ length: Math.min(50, to - created) }, (_, i) => created + i);
+    await Promise.all(
+      batch.map((n) =>
+        clients.secretsManager.send(
+          new CreateSecretCommand({ Name: secretName(serverId, `user${String(n).padStart(5, '0')}`), SecretString: secretString }),
+        ),
+      ),
+    );
+    created += batch.length;
+  }
 }

@@ -2,15 +2,14 @@
 // 50,000 with --50k): time and AWS calls of each page's data loading, cold (no user index yet) and
 // warm, the index's build, the local stack's memory and its write rate while loading (bulk
 // CreateSecret straight to the stack, 50 at a time).
-import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import type { Actor } from '../lib/auth/roles';
 import { listFileSystems } from '../lib/console/file-systems';
 import { listTransferRoles } from '../lib/console/roles';
 import { forgetServerDescriptions, getServer, listServers } from '../lib/console/servers';
 import { builtUserIndex, resetUserIndexes, userIndex } from '../lib/console/user-index';
 import { createUser, getUserForEdit, listUsers, previewUser, testLogin, uidUsage } from '../lib/console/users/index';
-import { secretName, serializeUserSecret } from '../lib/secret/contract';
-import { BENCH_PASSWORD_HASH, BENCH_ROLE, benchUserForm, startCountedStack } from './counted-stack';
+import { serializeUserSecret } from '../lib/secret/contract';
+import { BENCH_PASSWORD_HASH, BENCH_ROLE, benchUserForm, seedUsers, startCountedStack } from './counted-stack';
 import { ms } from './stats';
 
 const SERVER = 's-1a2b3c4d5e6f70819';
@@ -37,17 +36,8 @@ export async function runScaleBench(): Promise<void> {
     for (const size of sizes) {
       const loadStarted = performance.now();
       const before = created;
-      while (created < size) {
-        const batch = Array.from({ length: Math.min(50, size - created) }, (_, i) => created + i);
-        await Promise.all(
-          batch.map((n) =>
-            clients.secretsManager.send(
-              new CreateSecretCommand({ Name: secretName(SERVER, `user${String(n).padStart(5, '0')}`), SecretString: secretString }),
-            ),
-          ),
-        );
-        created += batch.length;
-      }
+      await seedUsers(clients, SERVER, created, size, secretString);
+      created = Math.max(created, size);
       const loadSeconds = (performance.now() - loadStarted) / 1000;
       const memory = process.memoryUsage();
       console.log(

@@ -1,53 +1,21 @@
 // "I can't log in": the help desk answers from the user page alone, after the user's real SFTP attempt.
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DEMO_PASSWORDS, LAMBDA_SERVER, USERS_URL, expect, test } from './fixtures';
 import { UserPage } from './pages/user-page';
+import { sftp, SFTP_PORT } from './sftp';
 
-const SFTP_PORT = Number(process.env.E2E_SFTP_PORT ?? 2310);
 const AWS_PORT = process.env.E2E_AWS_PORT ?? '4610';
-
-/** One password login through the local SFTP endpoint, as the user would try it. */
-function sftpLogin(user: string, password: string): Promise<number> {
-  const work = mkdtempSync(path.join(tmpdir(), 'e2e-sftp-'));
-  const batch = path.join(work, 'batch');
-  writeFileSync(batch, 'pwd\n');
-  return new Promise((resolve) => {
-    const child = spawn(
-      'sshpass',
-      [
-        '-e',
-        'sftp',
-        '-oBatchMode=no',
-        '-oPubkeyAuthentication=no',
-        '-oPreferredAuthentications=password',
-        '-oNumberOfPasswordPrompts=1',
-        '-oStrictHostKeyChecking=no',
-        '-oUserKnownHostsFile=/dev/null',
-        '-P',
-        String(SFTP_PORT),
-        '-b',
-        batch,
-        `${user}@127.0.0.1`,
-      ],
-      { env: { ...process.env, SSHPASS: password }, stdio: 'ignore' },
-    );
-    child.on('close', (code) => {
-      rmSync(work, { recursive: true, force: true });
-      resolve(code ?? -1);
-    });
-  });
-}
 
 test('a disabled user: the history and the test login say who disabled them and when', async ({ helpdeskPage: page }) => {
   const user = new UserPage(page);
   await user.open('carol');
   await user.setDisabled(true, 'ticket 4711');
   await expect(page.getByText('carol is now disabled')).toBeVisible();
-  expect(await sftpLogin('carol', DEMO_PASSWORDS.carol)).not.toBe(0);
+  expect(sftp('carol', DEMO_PASSWORDS.carol, ['pwd']).code).not.toBe(0);
 
   const history = page.getByRole('region', { name: 'Login history' });
   // The panel refreshes itself: no reload.
@@ -84,7 +52,7 @@ test('a source outside the allow-list: the history names the address and the lis
       }),
     }),
   );
-  expect(await sftpLogin('iris', 'Iris-Pass-2026')).not.toBe(0);
+  expect(sftp('iris', 'Iris-Pass-2026', ['pwd']).code).not.toBe(0);
 
   const user = new UserPage(page);
   await user.open('iris');

@@ -1,38 +1,10 @@
 // The whole story: a user created in the browser logs in with OpenSSH's sftp, and the file lands at
 // the mapped EFS path; after a help-desk reset the old password fails and the new one works.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test, USERS_URL } from './fixtures';
-
-const SFTP_PORT = Number(process.env.E2E_SFTP_PORT ?? 2310);
-
-function sftp(user: string, password: string, commands: string[]): { code: number; output: string } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'e2e-sftp-'));
-  const batch = path.join(dir, 'batch');
-  writeFileSync(batch, `${commands.join('\n')}\n`);
-  const result = spawnSync(
-    'sshpass',
-    [
-      '-e',
-      'sftp',
-      '-oBatchMode=no',
-      '-oPubkeyAuthentication=no',
-      '-oPreferredAuthentications=password',
-      '-oNumberOfPasswordPrompts=1',
-      '-oStrictHostKeyChecking=no',
-      '-oUserKnownHostsFile=/dev/null',
-      '-P',
-      String(SFTP_PORT),
-      '-b',
-      batch,
-      `${user}@127.0.0.1`,
-    ],
-    { env: { ...process.env, SSHPASS: password }, encoding: 'utf8', timeout: 30_000 },
-  );
-  return { code: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
-}
+import { sftp } from './sftp';
 
 test('a user created in the browser uploads and downloads with sftp; a help-desk reset swaps the password', async ({
   adminPage,

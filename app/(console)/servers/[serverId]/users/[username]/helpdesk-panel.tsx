@@ -127,17 +127,7 @@ export function HelpdeskPanel({
             ) : passwords.length === 1 ? (
               <input type="hidden" name="passwords" value={passwords[0]!.slot} />
             ) : null}
-            <Field id="reset-reason" label="Reason (optional, kept in the audit trail)">
-              {(props) => (
-                <input
-                  {...props}
-                  name="reason"
-                  autoComplete="off"
-                  maxLength={500}
-                  defaultValue={resetState.status === 'error' ? one(resetState.values, 'reason') : ''}
-                />
-              )}
-            </Field>
+            <ReasonField id="reset-reason" state={resetState} />
             <SubmitButton pendingText="Resetting…" className="danger" pending={resetPending}>
               Confirm password reset
             </SubmitButton>
@@ -165,17 +155,7 @@ export function HelpdeskPanel({
           <details>
             <summary className="button danger">Disable user</summary>
             <p className="muted">Every login of {username} is refused until the user is enabled again. Nothing else changes.</p>
-            <Field id="disable-reason" label="Reason (optional, kept in the audit trail)">
-              {(props) => (
-                <input
-                  {...props}
-                  name="reason"
-                  autoComplete="off"
-                  maxLength={500}
-                  defaultValue={disableState.status === 'error' ? one(disableState.values, 'reason') : ''}
-                />
-              )}
-            </Field>
+            <ReasonField id="disable-reason" state={disableState} />
             <SubmitButton pendingText="Disabling…" className="danger" pending={disablePending}>
               Confirm disable
             </SubmitButton>
@@ -185,5 +165,22 @@ export function HelpdeskPanel({
 
       <TestLoginForm serverId={serverId} username={username} protocols={protocols} keysOnFile={keysOnFile} />
     </section>
+  );
+}
+
+/** The optional reason a reset or disable records in the audit trail, kept after a refused submit. */
+function ReasonField({ id, state }: { id: string; state: ActionState<unknown> }) {
+  return (
+    <Field id={id} label="Reason (optional, kept in the audit trail)">
+      {(props) => (
+        <input
+          {...props}
+          name="reason"
+          autoComplete="off"
+          maxLength={500}
+          defaultValue={state.status === 'error' ? one(state.values, 'reason') : ''}
+        />
+      )}
+    </Field>
   );
 }
