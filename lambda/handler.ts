@@ -1,10 +1,12 @@
 // The identity-provider Lambda: Transfer calls it at every login. It reads the user's secret and
 // answers with the decision of lib/idp. It never throws at Transfer: every failure is `{}`.
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { decideLogin, readLoginEvent, type IdpResponse, type ReasonCode } from '../lib/idp/decide-login';
 import { DEFAULT_SECRET_PREFIX, secretName } from '../lib/secret/contract';
+import { createSecretsManagerClient, type SecretValueReader } from './secrets-manager';
 
 export type { IdpEvent, IdpResponse } from '../lib/idp/decide-login';
+// The local stack builds its handlers with the same client as the shipped Lambda (local/ imports only this file).
+export { createSecretsManagerClient, type SecretValueReader, type SecretsManagerClientOptions } from './secrets-manager';
 
 /** One JSON line per login: the decision and its reason, never a password, hash or secret value. */
 export type LoginLogRecord = {
@@ -29,10 +31,17 @@ export type LoginLogRecord = {
 };
 
 /** The part of the Lambda context the handler reads. */
-export type InvocationContext = { awsRequestId?: unknown };
+export type InvocationContext = { awsRequestId?: unknown; getRemainingTimeInMillis?: () => number };
+
+/**
+ * Time kept back from the Lambda's remaining time when bounding Secrets Manager retries: the
+ * argon2id verify after the read (about 1.5 s at worst on 256 MB, see lambda/template.yaml) and the log line.
+ */
+export const TIME_RESERVED_AFTER_READ_MS = 2_000;
 
 export type HandlerOptions = {
-  client?: Pick<SecretsManagerClient, 'send'>;
+  /** GetSecretValue: the Lambda's own client by default (lambda/secrets-manager.ts), from the environment. */
+  client?: SecretValueReader;
   secretPrefix?: string;
   log?: (record: LoginLogRecord) => void;
   now?: () => Date;
@@ -45,7 +54,7 @@ function safeString(value: unknown, max = 256): string | null {
 const writeLog = (record: LoginLogRecord) => process.stdout.write(`${JSON.stringify(record)}\n`);
 
 export function createHandler(options: HandlerOptions = {}): (event: unknown, context?: InvocationContext) => Promise<IdpResponse> {
-  const client = options.client ?? new SecretsManagerClient({});
+  const client = options.client ?? createSecretsManagerClient();
   const prefix = options.secretPrefix ?? process.env.SECRET_PREFIX ?? DEFAULT_SECRET_PREFIX;
   const log = options.log ?? writeLog;
   const now = options.now ?? (() => new Date());
@@ -90,7 +99,9 @@ export function createHandler(options: HandlerOptions = {}): (event: unknown, co
       }
       let secretString: string | null;
       try {
-        const result = await client.send(new GetSecretValueCommand({ SecretId: secretName(login.serverId, login.username, prefix) }));
+        const remaining = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : NaN;
+        const deadline = Number.isFinite(remaining) ? Date.now() + remaining - TIME_RESERVED_AFTER_READ_MS : undefined;
+        const result = await client.getSecretValue({ SecretId: secretName(login.serverId, login.username, prefix) }, { deadline });
         secretString = result.SecretString ?? (result.SecretBinary ? Buffer.from(result.SecretBinary).toString('utf8') : null);
       } catch (err) {
         const name = err instanceof Error ? err.name : 'UnknownError';

@@ -1,7 +1,6 @@
 // Transfer (awsJson1_1, `TransferService.<Operation>`): servers from the demo data, and
 // TestIdentityProvider, which runs the Lambda handler that ships against this stack's own secrets.
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { createHandler } from '../../lambda/handler';
+import { createHandler, createSecretsManagerClient } from '../../lambda/handler';
 import { AwsError, invalidRequest } from '../errors';
 import type { ServerRecord } from '../store';
 import { pageOf } from './paging';
@@ -65,7 +64,8 @@ function handlerFor(ctx: ServiceContext) {
   const key = `${ctx.endpoint} ${ctx.region}`;
   let handler = handlers.get(key);
   if (!handler) {
-    const client = new SecretsManagerClient({
+    // The shipped Lambda's own client, pointed at this stack.
+    const client = createSecretsManagerClient({
       endpoint: ctx.endpoint,
       region: ctx.region,
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },

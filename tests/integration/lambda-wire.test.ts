@@ -1,4 +1,5 @@
-// The Lambda over the wire: the real SDK client against the local stack's Secrets Manager on loopback.
+// The Lambda over the wire: its own Secrets Manager client against the local stack on loopback (the
+// SDK client only sets the secrets up).
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { CreateSecretCommand, DeleteSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { createHandler, type LoginLogRecord } from '@/lambda/handler';
+import { createHandler, createSecretsManagerClient, type LoginLogRecord } from '@/lambda/handler';
 import { buildLambda, bundlePath } from '@/lambda/build';
 import { startLocalStack, type LocalStack } from '@/local/server';
 import { lambdaRuntimeNode } from '@/scripts/lambda-runtime';
@@ -43,6 +44,7 @@ function runtimeNode(): string {
 let stack: LocalStack;
 let dataDir: string;
 let client: SecretsManagerClient;
+let lambdaClient: ReturnType<typeof createSecretsManagerClient>;
 const logs: LoginLogRecord[] = [];
 let handler: ReturnType<typeof createHandler>;
 
@@ -53,8 +55,10 @@ async function createUser(username: string, secret: Record<string, unknown>): Pr
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'lambda-wire-'));
   stack = await startLocalStack({ port: 0, dataDir, seed: false });
-  client = new SecretsManagerClient({ endpoint: stack.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-  handler = createHandler({ client, log: (record) => logs.push(record) });
+  const clientConfig = { endpoint: stack.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+  client = new SecretsManagerClient(clientConfig);
+  lambdaClient = createSecretsManagerClient(clientConfig);
+  handler = createHandler({ client: lambdaClient, log: (record) => logs.push(record) });
   await createUser('seeduser', SEED_SECRET);
   await createUser('hashuser', {
     PasswordHash: HASH_32MIB,
@@ -118,7 +122,7 @@ describe('the Lambda against Secrets Manager on loopback', () => {
 
   it('logs the request id and whether the container was cold, never the event', async () => {
     const records: LoginLogRecord[] = [];
-    const fresh = createHandler({ client, log: (record) => records.push(record) });
+    const fresh = createHandler({ client: lambdaClient, log: (record) => records.push(record) });
     const event = { username: 'seeduser', password: 'MySecretPassword1', protocol: 'SFTP', serverId: SERVER, sourceIp: '127.0.0.1' };
     await fresh(event, { awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678' });
     await fresh({ ...event, password: 'a-wrong-guess' }, { awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345679' });
@@ -181,7 +185,7 @@ describe('the Lambda against Secrets Manager on loopback', () => {
     try {
       const records: LoginLogRecord[] = [];
       const broken = createHandler({
-        client: new SecretsManagerClient({
+        client: createSecretsManagerClient({
           endpoint: failing.endpoint,
           region: 'us-east-1',
           credentials: { accessKeyId: 't', secretAccessKey: 't' },

@@ -205,7 +205,7 @@ describe('the local and AWS paths read the same log shape', () => {
   it('the Lambda’s own line, as CloudWatch stores it, reads the same as the local stack’s', async () => {
     const lines: LoginLogRecord[] = [];
     const secret = JSON.stringify({ Password: 'Hana-Pass-1', Role: ROLE, HomeDirectory: `/${FS}/home/hana` });
-    const handler = createHandler({ client: { send: () => Promise.resolve({ SecretString: secret }) }, log: (r) => lines.push(r) });
+    const handler = createHandler({ client: { getSecretValue: () => Promise.resolve({ SecretString: secret }) }, log: (r) => lines.push(r) });
     await handler({ username: 'hana', password: 'nope', protocol: 'SFTP', serverId: SERVER, sourceIp: '127.0.0.1' }, { awsRequestId: 'req-1' });
     const fromAws = parseLoginEvent({ eventId: 'x', timestamp: Date.now(), message: JSON.stringify(lines[0]) });
     const local = (await history('hana')).find((r) => r.reason === 'WRONG_PASSWORD')!;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHandler } from '@/lambda/handler';
+import { createHandler, createSecretsManagerClient } from '@/lambda/handler';
 import { startSftpServer } from '@/local/sftp/server';
 import { startTestStack, type TestStack } from './local-stack-fixture';
 
@@ -196,7 +196,7 @@ describe('a logical home', () => {
 
 describe('PUBLIC_KEY_AND_PASSWORD', () => {
   it('needs the key first and then the password, as Transfer asks', async () => {
-    const handler = createHandler({ client: new SecretsManagerClient(stack.clientConfig), log: () => undefined });
+    const handler = createHandler({ client: createSecretsManagerClient(stack.clientConfig), log: () => undefined });
     const sm = new SecretsManagerClient(stack.clientConfig);
     const key = readFileSync(`${BOB_KEY}.pub`, 'utf8').trim();
     await sm.send(

@@ -24,11 +24,23 @@ function sourceFiles(entry: string): string[] {
   return readdirSync(full).flatMap((child) => (child === 'node_modules' || child === 'dist' ? [] : sourceFiles(path.join(entry, child))));
 }
 
-/** `secretsmanager:GetSecretValue` for every `GetSecretValueCommand` or `paginateListSecrets` imported. */
+/** IAM's service prefix for each JSON-protocol target prefix a hand-written client may send (`X-Amz-Target`). */
+const TARGET_IAM_PREFIX = new Map([['secretsmanager', 'secretsmanager']]);
+
+/**
+ * `secretsmanager:GetSecretValue` for every `GetSecretValueCommand` or `paginateListSecrets` imported,
+ * and for every `'secretsmanager.GetSecretValue'` target a hand-written client sends (the Lambda's own
+ * client, lambda/secrets-manager.ts, whose tests check it sends exactly that target).
+ */
 function operationsSentBy(entries: string[]): Set<string> {
   const actions = new Set<string>();
   const importPattern = /import\s+(?:type\s+)?\{([^}]*)\}\s*from\s*['"]@aws-sdk\/client-([a-z0-9-]+)['"]/g;
+  const targetPattern = /['"`]([a-z0-9]+)\.([A-Z]\w+)['"`]/g;
   for (const file of entries.flatMap(sourceFiles).filter((f) => /\.(ts|tsx|mts)$/.test(f))) {
+    for (const match of readFileSync(file, 'utf8').matchAll(targetPattern)) {
+      const prefix = TARGET_IAM_PREFIX.get(match[1]!);
+      if (prefix) actions.add(`${prefix}:${match[2]!}`);
+    }
     for (const match of readFileSync(file, 'utf8').matchAll(importPattern)) {
       if (/^import\s+type/.test(match[0])) continue;
       const prefix = IAM_PREFIX.get(match[2]!);
