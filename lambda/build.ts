@@ -35,12 +35,38 @@ const zodNamespaceImport: Plugin = {
   },
 };
 
-export async function buildLambda(): Promise<{ bundleBytes: number; zipBytes: number }> {
-  rmSync(distDir, { recursive: true, force: true });
-  mkdirSync(distDir, { recursive: true });
-  await build({
-    entryPoints: [path.join(lambdaDir, 'index.ts')],
-    outdir: distDir,
+/**
+ * ipaddr.js (CommonJS, which cannot declare itself free of side effects) is the console's CIDR
+ * parser, reached through lib/secret/cidr.ts. Loading it does nothing but define functions, so the
+ * bundler may leave it out where nothing uses it: the Lambda checks networks with node:net.
+ */
+const sideEffectFreePackages: Plugin = {
+  name: 'side-effect-free-packages',
+  setup(build) {
+    build.onResolve({ filter: /^ipaddr\.js$/ }, (args) => ({ path: require.resolve(args.path, { paths: [args.resolveDir] }), sideEffects: false }));
+  },
+};
+
+export type LambdaBuild = {
+  bundleBytes: number;
+  zipBytes: number;
+  /** Every source file in the code a cold start loads: the entry and the chunks it imports statically. */
+  coldStartInputs: string[];
+};
+
+/**
+ * Builds the Lambda into lambda/dist (or `entry` into `outDir`: the bench builds its reference
+ * designs with the same settings).
+ */
+export async function buildLambda(options: { entry?: string; outDir?: string } = {}): Promise<LambdaBuild> {
+  const outDir = options.outDir ?? distDir;
+  const entry = options.entry ?? path.join(lambdaDir, 'index.ts');
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  const { metafile } = await build({
+    entryPoints: [entry],
+    metafile: true,
+    outdir: outDir,
     outExtension: { '.js': '.mjs' },
     entryNames: '[name]',
     chunkNames: 'chunk-[hash]',
@@ -55,17 +81,26 @@ export async function buildLambda(): Promise<{ bundleBytes: number; zipBytes: nu
     minify: true,
     legalComments: 'none',
     logLevel: 'warning',
-    plugins: [zodNamespaceImport],
+    plugins: [zodNamespaceImport, sideEffectFreePackages],
     // Some bundled CommonJS calls require(); ESM on Lambda has no require unless it is created.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   });
-  const files = readdirSync(distDir).filter((name) => name.endsWith('.mjs'));
+  const files = readdirSync(outDir).filter((name) => name.endsWith('.mjs'));
   // A fixed timestamp keeps the zip byte-for-byte reproducible.
   const entries: Zippable = {};
-  for (const name of files.sort()) entries[name] = [readFileSync(path.join(distDir, name)), { level: 9, mtime: new Date('2020-01-01T00:00:00Z') }];
+  for (const name of files.sort()) entries[name] = [readFileSync(path.join(outDir, name)), { level: 9, mtime: new Date('2020-01-01T00:00:00Z') }];
   const zip = zipSync(entries);
-  writeFileSync(zipPath, zip);
-  return { bundleBytes: statSync(bundlePath).size, zipBytes: zip.length };
+  writeFileSync(path.join(outDir, 'function.zip'), zip);
+  const entryOutput = Object.keys(metafile.outputs).find((name) => metafile.outputs[name]!.entryPoint !== undefined)!;
+  const loaded = new Set<string>();
+  const visit = (output: string) => {
+    if (loaded.has(output) || !metafile.outputs[output]) return;
+    loaded.add(output);
+    for (const imported of metafile.outputs[output].imports) if (imported.kind === 'import-statement') visit(imported.path);
+  };
+  visit(entryOutput);
+  const coldStartInputs = [...loaded].flatMap((output) => Object.keys(metafile.outputs[output]!.inputs));
+  return { bundleBytes: statSync(path.resolve(entryOutput)).size, zipBytes: zip.length, coldStartInputs };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {

@@ -48,6 +48,9 @@ export type SecretValueReader = {
   getSecretValue(input: GetSecretValueInput, options?: CallOptions): Promise<GetSecretValueOutput>;
 };
 
+/** Environment variables (process.env by default). */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
 export type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 
 export type SecretsManagerClientOptions = {
@@ -63,7 +66,7 @@ export type SecretsManagerClientOptions = {
   attemptTimeoutMs?: number;
   /** Largest answer read (Secrets Manager's secret limit is 64 KiB; binary comes base64-encoded). */
   maxResponseBytes?: number;
-  env?: NodeJS.ProcessEnv;
+  env?: Environment;
   /** For tests: the jitter source and the clock. */
   random?: () => number;
   now?: () => number;
@@ -116,7 +119,7 @@ const REGION_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const flag = (value: string | undefined) => value?.trim().toLowerCase() === 'true';
 
 /** The endpoint URL a call goes to, resolved as the SDK resolves it from the same settings. */
-export function resolveEndpoint(settings: { region?: string; endpoint?: string; env?: NodeJS.ProcessEnv }): URL {
+export function resolveEndpoint(settings: { region?: string; endpoint?: string; env?: Environment }): URL {
   const env = settings.env ?? process.env;
   // The SDK needs a region whatever the endpoint: it is part of every signature.
   const region = settings.region;
@@ -149,7 +152,7 @@ function configError(message: string): SecretsManagerError {
 }
 
 /** The Lambda's credentials, as the SDK's fromEnv provider reads them. */
-export function credentialsFromEnv(env: NodeJS.ProcessEnv = process.env): Credentials {
+export function credentialsFromEnv(env: Environment = process.env): Credentials {
   const accessKeyId = env.AWS_ACCESS_KEY_ID;
   const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
   if (!accessKeyId || !secretAccessKey) {

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
+  homeDirectoryMappingSchema,
   makeUserSecretInputSchema,
   parseSecretName,
   parseStoredSecret,
   readHomeDirectoryDetails,
+  readMappingShape,
   readPosixProfile,
   secretName,
   serializeUserSecret,
@@ -231,6 +233,34 @@ describe('reading stored secrets', () => {
       value: { Uid: 1001, Gid: 1001, SecondaryGids: [5] },
     });
     expect(readPosixProfile('{"Uid": -1}').ok).toBe(false);
+  });
+
+  it('reads one stored mapping as the mapping schema does, without building it', () => {
+    const items: unknown[] = [
+      { Entry: '/', Target: `/${FS}/x` },
+      { Entry: '/in', Target: `/${FS}/x`, Type: 'DIRECTORY' },
+      { Entry: '/f.txt', Target: `/${FS}/f.txt`, Type: 'FILE' },
+      { Entry: '/', Target: `/${FS}/x`, Extra: 'dropped' },
+      { Entry: '/', Target: `/${FS}/x`, Type: 'LINK' },
+      { Entry: '/', Target: 7 },
+      { Entry: '/' },
+      { Target: `/${FS}/x` },
+      { Entry: '/../etc', Target: `/${FS}/x` },
+      { Entry: '/', Target: `/${FS}/../x` },
+      { Entry: 'no-slash', Target: `/${FS}/x` },
+      { Entry: '/', Target: '' },
+      ['/', `/${FS}/x`],
+      null,
+      'text',
+      JSON.parse(`{"__proto__": {"Entry": "/", "Target": "/${FS}/x"}}`) as unknown,
+    ];
+    for (const item of items) {
+      const schema = homeDirectoryMappingSchema.safeParse(item);
+      const read = readMappingShape(item);
+      const readPassesRules = read !== null && readHomeDirectoryDetails([item]).ok;
+      expect(readPassesRules, JSON.stringify(item)).toBe(schema.success);
+      if (schema.success) expect(read).toEqual(schema.data);
+    }
   });
 
   it('reads HomeDirectoryDetails as a string or an array', () => {
