@@ -1,15 +1,16 @@
 // Lambda figures: warm login latency against the local Secrets Manager next to a raw
-// GetSecretValue (the floor), argon2id verify time, the bundle's cold import time and zip size.
+// GetSecretValue (the floor), argon2id verify time, the bundle's cold start (import, and import plus
+// the first login) beside the SDK-based designs it replaces, and its zip size.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createHandler, createSecretsManagerClient } from '../lambda/handler';
-import { buildLambda, bundlePath } from '../lambda/build';
 import { startLocalStack } from '../local/server';
 import { lambdaRuntimeNode } from '../scripts/lambda-runtime';
 import { ARGON2_DEFAULTS, argon2Backend, hashPassword, verifyPassword, type Argon2Parameters } from '../lib/secret/password';
+import { coldStartComparison } from './lambda-cold-start';
 import { ms, percentile, timeMany } from './stats';
 
 const SERVER = 's-1a2b3c4d5e6f70819';
@@ -72,22 +73,6 @@ async function argon2Comparison(params: Argon2Parameters, runs: number): Promise
   );
 }
 
-/** Wall-clock and CPU milliseconds of importing the bundle in fresh processes (CPU time is steadier on a busy machine). */
-function importTimes(node: string, runs: number): { wall: number[]; cpu: number[] } {
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  const script = `const c=process.cpuUsage();const t=performance.now();await import(${JSON.stringify(bundlePath)});const w=performance.now()-t;const u=process.cpuUsage(c);console.log(w, (u.user+u.system)/1000)`;
-  for (let i = 0; i < runs; i++) {
-    const [w, c] = execFileSync(node, ['--no-warnings', '--input-type=module', '-e', script], { encoding: 'utf8' }).trim().split(' ').map(Number);
-    wall.push(w!);
-    cpu.push(c!);
-  }
-  return { wall, cpu };
-}
-
-const importLine = (label: string, times: { wall: number[]; cpu: number[] }) =>
-  `bundle cold import on ${label} (fresh process, ${times.wall.length} runs): p50 ${ms(percentile(times.wall, 50))} wall, ${ms(percentile(times.cpu, 50))} CPU`;
-
 export async function runLambdaBench(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-lambda-'));
   const stack = await startLocalStack({ port: 0, dataDir, seed: false });
@@ -132,12 +117,7 @@ export async function runLambdaBench(): Promise<void> {
     );
     await argon2Comparison({ memorySize: 65_536, iterations: 3, parallelism: 4 }, 5);
 
-    const { bundleBytes, zipBytes } = await buildLambda();
-    const node24 = lambdaRuntimeNode();
-    if (node24) console.log(`${importLine('Node 24', importTimes(node24, 9))} (goal: half of main's 77 ms)`);
-    else console.log('bundle cold import on Node 24: skipped (run npm install: its postinstall fills tools/lambda-runtime)');
-    console.log(importLine(process.version, importTimes(process.execPath, 9)));
-    console.log(`bundle ${(bundleBytes / 1024).toFixed(0)} KiB, function.zip ${(zipBytes / 1024).toFixed(0)} KiB (goal < 1024 KiB)`);
+    await coldStartComparison(stack.endpoint, event, 9);
   } finally {
     await stack.close();
     rmSync(dataDir, { recursive: true, force: true });
