@@ -28,12 +28,20 @@ function answer(status: number, body: PreviewAnswer): Response {
   return Response.json(body, { status, headers: { 'Cache-Control': 'no-store' } });
 }
 
+// 499 (as nginx calls a request the client closed): the answer to a preview the browser gave up on.
+const cancelled = () => answer(499, { status: 'error', code: 'aborted', message: 'The preview was cancelled.' });
+
 export async function POST(request: Request, { params }: { params: Promise<{ serverId: string }> }) {
   const auth = await authorizeRequest(request, 'admin', { sameOriginOnly: true });
   if (!auth.ok) return answer(auth.refusal.status, { status: 'error', code: auth.refusal.code, message: auth.refusal.message });
   const serverId = serverIdFromSegment((await params).serverId);
   if (!serverId) return answer(404, { status: 'error', code: 'not-found', message: 'Unknown server.' });
-  const body = await readFormBody(request, MAX_BODY_BYTES);
+  const body = await readFormBody(request, MAX_BODY_BYTES).catch((err: unknown) => {
+    // The browser cancelled while the body was still arriving: there is nobody to answer.
+    if (request.signal.aborted) return null;
+    throw err;
+  });
+  if (body === null) return cancelled();
   if (!body.ok) return answer(body.refusal.status, { status: 'error', code: body.refusal.code, message: body.refusal.message });
   const editing = editingSchema.safeParse(body.values.editing);
   const form = userFormFieldsSchema.safeParse(body.values);
@@ -53,7 +61,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ ser
     return answer(200, { status: 'success', data: preview });
   } catch (err) {
     // The browser gave up on this preview (a newer one replaced it): nobody reads the answer.
-    if (request.signal.aborted) return answer(499, { status: 'error', code: 'aborted', message: 'The preview was cancelled.' });
+    if (request.signal.aborted) return cancelled();
     if (err instanceof NotFoundError) return answer(404, { status: 'error', code: 'not-found', message: err.message });
     if (err instanceof ConsoleError) return answer(409, { status: 'error', code: 'failed', message: err.message });
     // The error's name only: AWS messages can echo input.
