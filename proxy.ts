@@ -7,6 +7,10 @@ import { contentSecurityPolicy, HSTS, newNonce, servedOverHttps, STATIC_SECURITY
 import { sessionPolicy } from './lib/auth/session-policy';
 
 const PUBLIC_PATHS = [/^\/signin\/?$/, /^\/forbidden\/?$/, /^\/api\/auth(\/|$)/, /^\/favicon\.ico$/, /^\/_next\//];
+// Route handlers that a page's script calls and that answer an ended session themselves (401 JSON,
+// shown where the script shows it), as server actions do: a redirect to the sign-in page would be
+// followed by fetch and read as a broken answer.
+const SELF_ANSWERING_POSTS = [/^\/api\/servers\/[^/]+\/users\/preview$/];
 
 async function hasLiveSessionCookie(request: NextRequest): Promise<boolean> {
   const token = await getToken({ req: request });
@@ -34,7 +38,8 @@ export async function proxy(request: NextRequest) {
 
   const { pathname } = request.nextUrl;
   // A server action answers for itself ("Your session has ended. Sign in again.") inside its form.
-  const isAction = request.method === 'POST' && request.headers.has('next-action');
+  const isAction =
+    request.method === 'POST' && (request.headers.has('next-action') || SELF_ANSWERING_POSTS.some((pattern) => pattern.test(pathname)));
   let response: NextResponse;
   if (undecodable(pathname)) {
     response = new NextResponse(

@@ -2,7 +2,7 @@
 // 10,000 users on one server (issue 11 §2: a preview at most 2 calls, a create at most 5), with the
 // user index built once per size (its build is timed apart).
 import type { Actor } from '../lib/auth/roles';
-import { builtUserIndex, resetUserIndexes } from '../lib/console/user-index';
+import { builtUserIndex, noteUserChanged, resetUserIndexes } from '../lib/console/user-index';
 import { createUser, listUsers, previewUser, uidUsage } from '../lib/console/users/index';
 import { serializeUserSecret } from '../lib/secret/contract';
 import { BENCH_PASSWORD_HASH, BENCH_ROLE, benchUserForm, seedUsers, startCountedStack } from './counted-stack';
@@ -40,6 +40,22 @@ export async function runConsoleBench(): Promise<void> {
       await previewUser(SERVER, { ...form, uid: '3000' });
       const previewCalls = aws.count;
       const previews = await timeMany(20, () => previewUser(SERVER, { ...form, uid: '3000' }));
+      // A preview the browser cancelled while the index had a changed user to re-read (the one case
+      // a preview calls AWS): it stops before that call, and the next preview makes it.
+      noteUserChanged(SERVER, 'user00001');
+      const cancelled = new AbortController();
+      cancelled.abort();
+      aws.count = 0;
+      const cancelledOutcome = await previewUser(SERVER, form, { signal: cancelled.signal }).then(
+        () => 'answered',
+        (err: unknown) => (err instanceof Error ? err.name : 'failed'),
+      );
+      const cancelledCalls = aws.count;
+      aws.count = 0;
+      await previewUser(SERVER, form);
+      console.log(
+        `${String(size).padStart(6)} users: cancelled preview ${cancelledOutcome}, ${cancelledCalls} AWS calls; the next preview ${aws.count} AWS calls (re-reads the changed user)`,
+      );
       aws.count = 0;
       const createStarted = performance.now();
       await createUser(SERVER, form, admin, { suggestedUid: String(next) });

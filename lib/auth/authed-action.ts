@@ -5,6 +5,7 @@ import 'server-only';
 import { unstable_rethrow } from 'next/navigation';
 import type { z } from 'zod';
 import { ConsoleError, errorName, userMessage } from '../console/errors';
+import { forbiddenMessage, SESSION_ENDED_MESSAGE } from './request-auth';
 import { hasRole, type Actor, type Role } from './roles';
 import { getActor } from './session';
 
@@ -17,16 +18,13 @@ export type ActionState<T = unknown> =
   | { status: 'success'; message?: string; data?: T; notice?: string }
   | { status: 'error'; message: string; fieldErrors?: FieldErrors; code?: ActionErrorCode; values?: SubmittedValues };
 
-// The wrapper's own messages, by code: the one place they are worded.
+// The wrapper's own messages, by code: the one place they are worded (route handlers share the
+// session and role ones, lib/auth/request-auth.ts).
 const ACTION_MESSAGES = {
-  'session-ended': 'Your session has ended. Sign in again.',
+  'session-ended': SESSION_ENDED_MESSAGE,
   'not-a-form': 'The request was not a form submission. Nothing was changed.',
   'invalid-input': 'Some fields need attention. Nothing was changed.',
 } as const;
-
-function forbiddenMessage(role: Role, actorRole: Role): string {
-  return `Only ${role === 'admin' ? 'admins' : 'the help desk and admins'} can do this; your role is ${actorRole}. Nothing was changed.`;
-}
 
 /** Inputs never sent back to the browser: a password typed to test a login. */
 const SECRET_INPUTS: ReadonlySet<string> = new Set(['password']);

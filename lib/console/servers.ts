@@ -1,5 +1,6 @@
 // Transfer servers as the console shows them: plain objects, with whether the console can manage them.
 import 'server-only';
+import { untilAborted } from './abort';
 import { DescribeServerCommand, paginateListServers, type DescribedServer } from '@aws-sdk/client-transfer';
 import { aws } from '../aws/clients';
 import { DEFAULT_SECRET_PREFIX } from '../secret/contract';
@@ -63,14 +64,19 @@ function toSummary(server: DescribedServer, userCount: number | null): ServerSum
 export const SERVER_DESCRIPTION_LIFETIME_MS = 30_000;
 const described = new Map<string, { at: number; server: Promise<ServerSummary | null> }>();
 
-export async function getServer(serverId: string): Promise<ServerSummary | null> {
+/**
+ * The server's description. `signal` lets a caller stop waiting (a preview that was replaced); the
+ * DescribeServer itself is shared with every other caller and the cache, so it is not cancelled.
+ */
+export async function getServer(serverId: string, options: { signal?: AbortSignal } = {}): Promise<ServerSummary | null> {
+  options.signal?.throwIfAborted();
   const cached = described.get(serverId);
-  if (cached && Date.now() - cached.at < SERVER_DESCRIPTION_LIFETIME_MS) return cached.server;
+  if (cached && Date.now() - cached.at < SERVER_DESCRIPTION_LIFETIME_MS) return untilAborted(cached.server, options.signal);
   const server = describeServer(serverId);
   described.set(serverId, { at: Date.now(), server });
   // A failed description is not remembered: the next call asks again.
   server.catch(() => described.delete(serverId));
-  return server;
+  return untilAborted(server, options.signal);
 }
 
 async function describeServer(serverId: string): Promise<ServerSummary | null> {

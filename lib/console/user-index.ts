@@ -93,8 +93,8 @@ function usernameOf(name: string | undefined, serverId: string): string | null {
 }
 
 /** Reads values for up to 20 secret ids in one call; ids that no longer exist come back as missing. */
-async function readValues(ids: string[]): Promise<{ values: SecretValueEntry[]; missing: string[] }> {
-  const batch = await sm().send(new BatchGetSecretValueCommand({ SecretIdList: ids }));
+async function readValues(ids: string[], signal?: AbortSignal): Promise<{ values: SecretValueEntry[]; missing: string[] }> {
+  const batch = await sm().send(new BatchGetSecretValueCommand({ SecretIdList: ids }), signal ? { abortSignal: signal } : {});
   const missing = (batch.Errors ?? [])
     .filter((e) => e.ErrorCode === 'ResourceNotFoundException' || e.ErrorCode === 'InvalidRequestException')
     .map((e) => e.SecretId ?? '');
@@ -177,14 +177,19 @@ function startBuild(serverId: string, s: ServerState): Promise<ServerIndex> {
   return building;
 }
 
-async function applyChanges(serverId: string, s: ServerState, index: ServerIndex): Promise<void> {
+/** Re-reads the users this console changed. Aborted (`signal`) or failed, they stay marked for the next read. */
+async function applyChanges(serverId: string, s: ServerState, index: ServerIndex, signal?: AbortSignal): Promise<void> {
   if (s.changed.size === 0) return;
+  signal?.throwIfAborted();
   const names = [...s.changed];
   s.changed.clear();
   try {
     for (let i = 0; i < names.length; i += BATCH) {
       const slice = names.slice(i, i + BATCH);
-      const { values, missing } = await readValues(slice.map((name) => `${secretPrefix()}${serverId}/${name}`));
+      const { values, missing } = await readValues(
+        slice.map((name) => `${secretPrefix()}${serverId}/${name}`),
+        signal,
+      );
       for (const value of values) {
         const username = usernameOf(value.Name, serverId);
         if (username) index.users.set(username, indexedUser(username, value.SecretString, value.CreatedDate?.toISOString() ?? null));
@@ -205,10 +210,12 @@ async function applyChanges(serverId: string, s: ServerState, index: ServerIndex
  * read tries again; meanwhile their rows are as before the change (a users page re-reads the rows
  * it shows anyway), and the page or preview asking is not failed for it.
  */
-async function refreshChanged(serverId: string, s: ServerState, index: ServerIndex): Promise<void> {
+async function refreshChanged(serverId: string, s: ServerState, index: ServerIndex, signal?: AbortSignal): Promise<void> {
   try {
-    await applyChanges(serverId, s, index);
+    await applyChanges(serverId, s, index, signal);
   } catch (err) {
+    // The caller gave up (a live preview replaced by a newer one): not a failure, and it stops here.
+    if (signal?.aborted) throw signal.reason;
     console.error(
       JSON.stringify({ level: 'error', event: 'user-index-refresh-failed', serverId, error: err instanceof Error ? err.name : 'UnknownError' }),
     );
@@ -223,7 +230,10 @@ export type IndexStatus =
  * lifetime, and re-reading users this console changed), else `ready: false` after waiting at most
  * `waitMs` for a build that this call starts if none runs.
  */
-export async function userIndex(serverId: string, options: { waitMs?: number } = {}): Promise<IndexStatus> {
+export async function userIndex(serverId: string, options: { waitMs?: number; signal?: AbortSignal } = {}): Promise<IndexStatus> {
+  // A build is shared by every reader and outlives the request that started it; only this
+  // caller's own re-read of changed users is abortable.
+  options.signal?.throwIfAborted();
   const s = state(serverId);
   if (!s.index) {
     const building = startBuild(serverId, s);
@@ -237,7 +247,7 @@ export async function userIndex(serverId: string, options: { waitMs?: number } =
   }
   const index = s.index;
   if (Date.now() - index.builtAt > INDEX_LIFETIME_MS) void startBuild(serverId, s).catch(() => undefined);
-  await refreshChanged(serverId, s, index);
+  await refreshChanged(serverId, s, index, options.signal);
   return { ready: true, index, ageMs: Date.now() - index.builtAt };
 }
 

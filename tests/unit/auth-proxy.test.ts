@@ -60,6 +60,14 @@ describe('the proxy', () => {
     expectSecurityHeaders(response.headers);
   });
 
+  it('lets the live preview answer an ended session itself (401 JSON), but still sends a GET of it to sign in', async () => {
+    const post = await proxy(request('/api/servers/s-1a2b3c4d5e6f70819/users/preview', { method: 'POST' }));
+    expect(post.headers.get('x-middleware-next')).toBe('1');
+    expectSecurityHeaders(post.headers);
+    expect((await proxy(request('/api/servers/s-1a2b3c4d5e6f70819/users/preview'))).status).toBe(307);
+    expect((await proxy(request('/api/servers/s-1a2b3c4d5e6f70819/users/other', { method: 'POST' }))).status).toBe(307);
+  });
+
   it('puts the headers on /api/auth/* and the sign-in page', async () => {
     for (const path of ['/api/auth/session', '/api/auth/csrf', '/signin']) {
       const response = await proxy(request(path));

@@ -20,10 +20,16 @@ export type UserPreview = {
 
 /**
  * What saving the form would store (passwords and hashes redacted) and the exact answer the Lambda
- * would give to a successful login, computed by the same decision code the Lambda runs.
+ * would give to a successful login, computed by the same decision code the Lambda runs. `signal`
+ * (the request's) stops a preview nobody waits for any more before its AWS call, or during it.
  */
-export async function previewUser(serverId: string, form: UserFormInput, options: { editing?: string } = {}): Promise<UserPreview> {
-  const server = await requireManageableServer(serverId);
+export async function previewUser(
+  serverId: string,
+  form: UserFormInput,
+  options: { editing?: string; signal?: AbortSignal } = {},
+): Promise<UserPreview> {
+  const { signal } = options;
+  const server = await requireManageableServer(serverId, { signal });
   const warnings: string[] = [];
   const fieldWarnings = new Map<string, string[]>();
   const warn = (field: string | null, message: string) => {
@@ -50,7 +56,7 @@ export async function previewUser(serverId: string, form: UserFormInput, options
     const name = usernameSchema.safeParse(form.username);
     if (!name.success) fieldErrors.username = name.error.issues.map((i) => i.message);
     else {
-      const alike = await namesDifferingInCase(serverId, name.data);
+      const alike = await namesDifferingInCase(serverId, name.data, signal);
       if (alike.length)
         warn(
           'username',
@@ -61,7 +67,7 @@ export async function previewUser(serverId: string, form: UserFormInput, options
   const uid = Number(form.uid);
   if (String(form.uid).trim() !== '' && uid === 0) warn('uid', 'UID 0 is root on the file system: this user could read and change every file.');
   if (String(form.uid).trim() !== '' && Number.isInteger(uid)) {
-    const others = (await usersWithUid(serverId, uid)).filter((u) => u !== (options.editing ?? form.username));
+    const others = (await usersWithUid(serverId, uid, signal)).filter((u) => u !== (options.editing ?? form.username));
     if (others.length) warn('uid', `UID ${uid} is already used by ${others.join(', ')} on this server: they would share file ownership.`);
   }
   const roleAccount = roleArnAccount(form.role);
@@ -115,16 +121,16 @@ export async function previewUser(serverId: string, form: UserFormInput, options
  * the index's first build is done, nothing is found: the warning is advisory, and the index is
  * built in the background by the first page that needs it.
  */
-async function namesDifferingInCase(serverId: string, username: string): Promise<string[]> {
-  const status = await userIndex(serverId);
+async function namesDifferingInCase(serverId: string, username: string, signal?: AbortSignal): Promise<string[]> {
+  const status = await userIndex(serverId, { signal });
   if (!status.ready) return [];
   const lower = username.toLowerCase();
   return [...status.index.users.keys()].filter((name) => name !== username && name.toLowerCase() === lower).sort();
 }
 
 /** Users holding `uid`, from the index (no AWS call; none until its first build is done). */
-async function usersWithUid(serverId: string, uid: number): Promise<string[]> {
-  const status = await userIndex(serverId);
+async function usersWithUid(serverId: string, uid: number, signal?: AbortSignal): Promise<string[]> {
+  const status = await userIndex(serverId, { signal });
   const names: string[] = [];
   if (status.ready) for (const user of status.index.users.values()) if (user.uid === uid) names.push(user.username);
   return names.sort();

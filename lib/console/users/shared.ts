@@ -50,9 +50,9 @@ export function assertUsername(username: string): void {
   if (!isValidUsername(username)) throw new ConsoleError('That is not a valid user name.');
 }
 
-export async function requireManageableServer(serverId: string): Promise<ServerSummary> {
+export async function requireManageableServer(serverId: string, options: { signal?: AbortSignal } = {}): Promise<ServerSummary> {
   if (!/^s-[0-9a-f]{17}$/.test(serverId)) throw new NotFoundError(`Server ${serverId}`);
-  const server = await getServer(serverId);
+  const server = await getServer(serverId, options);
   if (!server) throw new NotFoundError(`Server ${serverId}`);
   if (!server.manageable) throw new ConsoleError(server.readOnlyReason ?? 'This server is read-only in Transfer Desk.');
   return server;

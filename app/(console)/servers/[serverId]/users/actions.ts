@@ -6,16 +6,7 @@ import { z } from 'zod';
 import { authedAction } from '@/lib/auth/authed-action';
 import { userFormFieldsSchema } from '@/lib/console/user-form';
 import { fieldNameForFormPath } from '@/lib/console/user-form-fields';
-import {
-  createUser,
-  deleteUser,
-  previewUser,
-  resetPassword,
-  restoreUser,
-  changeUserDisabled,
-  updateUser,
-  RESETTABLE_PASSWORDS,
-} from '@/lib/console/users';
+import { createUser, deleteUser, resetPassword, restoreUser, changeUserDisabled, updateUser, RESETTABLE_PASSWORDS } from '@/lib/console/users';
 
 const serverId = z.string().regex(/^s-[0-9a-f]{17}$/, 'Unknown server');
 const username = z.string().min(1, 'Enter a user name').max(100, 'User names are at most 100 characters');
@@ -35,19 +26,6 @@ const withForm = <S extends z.ZodRawShape>(shape: S) =>
     },
     z.object({ ...shape, form: userFormFieldsSchema }),
   );
-
-export const previewUserAction = authedAction(
-  'admin',
-  withForm({
-    serverId,
-    editing: z
-      .string()
-      .optional()
-      .transform((v) => v || undefined),
-  }),
-  async (input) => ({ status: 'success', data: await previewUser(input.serverId, input.form, { editing: input.editing }) }),
-  { bound: ['serverId'], fieldName: formFieldName },
-);
 
 export const createUserAction = authedAction(
   'admin',

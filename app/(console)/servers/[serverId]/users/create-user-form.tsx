@@ -8,8 +8,8 @@ import { connectionDetails, type ConnectionServer } from '@/lib/console/connecti
 import { SubmitButton } from '@/components/submit-button';
 import { fieldLabel } from '@/lib/console/user-form-fields';
 import type { UserFormInput } from '@/lib/console/user-form';
-import { createUserAction, previewUserAction } from './actions';
-import { FormTop, PreviewPanel, UserFields, useUserForm, type FormContext } from './user-fields';
+import { createUserAction } from './actions';
+import { FormTop, PreviewPanel, UserFields, userPreviewUrl, useUserForm, type FormContext } from './user-fields';
 
 export function CreateUserForm({
   context,
@@ -28,7 +28,7 @@ export function CreateUserForm({
     formRef,
     initial,
     action: createUserAction.bind(null, context.serverId),
-    previewAction: previewUserAction.bind(null, context.serverId),
+    previewUrl: userPreviewUrl(context.serverId),
   });
   const { state } = user;
   const labelFor = (field: string) => fieldLabel(field, context.domain === 'EFS' ? 'File system' : 'Bucket');
@@ -86,7 +86,7 @@ export function CreateUserForm({
           Create user
         </SubmitButton>
       </form>
-      <PreviewPanel preview={user.preview} pending={user.previewPending} />
+      <PreviewPanel preview={user.preview} pending={user.previewPending} note={user.previewNote} />
     </div>
   );
 }

@@ -2,7 +2,17 @@
 
 // The fields the create and edit forms share, and the state both keep: named inputs (the form posts
 // without script), what was submitted shown again after any refusal, and the live preview.
-import { useActionState, useEffect, useState, useSyncExternalStore, useTransition, type FormEvent, type ReactNode, type RefObject } from 'react';
+import {
+  useActionState,
+  useEffect,
+  useRef,
+  useState,
+  useSyncExternalStore,
+  useTransition,
+  type FormEvent,
+  type ReactNode,
+  type RefObject,
+} from 'react';
 import { ErrorSummary } from '@/components/error-summary';
 import { Field } from '@/components/field';
 import type { ActionState } from '@/lib/auth/authed-action';
@@ -27,7 +37,47 @@ export type SaveData = {
   outcome?: 'saved' | 'unchanged' | 'unconfirmed' | 'created';
 };
 type Action = (state: ActionState<SaveData>, data: FormData) => Promise<ActionState<SaveData>>;
-type PreviewAction = (state: ActionState<UserPreview>, data: FormData) => Promise<ActionState<UserPreview>>;
+
+/** Where the live preview is asked for: a route handler (app/api/servers/[serverId]/users/preview). */
+export const userPreviewUrl = (serverId: string) => `/api/servers/${encodeURIComponent(serverId)}/users/preview`;
+
+/** Why the preview panel could not be brought up to date; the last preview stays shown below it. */
+export type PreviewNote = { message: string; signIn?: boolean };
+
+type PreviewOutcome = { kind: 'preview'; preview: UserPreview } | { kind: 'note'; note: PreviewNote } | { kind: 'aborted' };
+
+/** One preview request. Never throws: a failure is a note for the panel, a cancelled request is `aborted`. */
+async function requestPreview(url: string, data: FormData, signal: AbortSignal): Promise<PreviewOutcome> {
+  const body = new URLSearchParams();
+  for (const [name, value] of data) if (typeof value === 'string') body.append(name, value);
+  let response: Response;
+  let answer: unknown;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      body,
+      signal,
+      credentials: 'same-origin',
+      cache: 'no-store',
+      headers: { Accept: 'application/json' },
+    });
+    answer = response.headers.get('content-type')?.startsWith('application/json') ? await response.json() : null;
+  } catch {
+    if (signal.aborted) return { kind: 'aborted' };
+    return { kind: 'note', note: { message: 'The preview was not updated: the console could not be reached.' } };
+  }
+  const state = answer as (ActionState<UserPreview> & { code?: string }) | null;
+  if (response.ok && state?.status === 'success' && state.data) return { kind: 'preview', preview: state.data };
+  if (response.status === 401) return { kind: 'note', note: { message: 'Your session has ended, so the preview was not updated.', signIn: true } };
+  if (state?.status === 'error') {
+    const fields = Object.entries(state.fieldErrors ?? {}).map(([field, messages]) => `${fieldLabel(field)}: ${messages.map(sentence).join(' ')}`);
+    return {
+      kind: 'note',
+      note: { message: `The preview was not updated. ${sentence(state.message)}${fields.length ? ` ${fields.join(' ')}` : ''}` },
+    };
+  }
+  return { kind: 'note', note: { message: `The preview was not updated: the console answered ${response.status}. It is tried again as you type.` } };
+}
 
 export function toLocalInput(iso: string): string {
   if (!iso) return '';
@@ -74,7 +124,7 @@ export function useUserForm({
   initial,
   versionId: storedVersionId,
   action,
-  previewAction,
+  previewUrl,
   editing,
   formRef,
   ownWrite = null,
@@ -82,7 +132,7 @@ export function useUserForm({
   initial: UserFormInput;
   versionId?: string;
   action: Action;
-  previewAction: PreviewAction;
+  previewUrl: string;
   editing?: string;
   formRef: RefObject<HTMLFormElement | null>;
   /** The latest write another part of this page made to the user; the form takes its version. */
@@ -115,7 +165,10 @@ export function useUserForm({
   const [openedAs, setOpenedAs] = useState({ versionId: storedVersionId, form: initial });
   const [localRefusal, setLocalRefusal] = useState<{ message: string; fieldErrors: Record<string, string[]> } | null>(null);
   const [preview, setPreview] = useState<UserPreview | null>(null);
-  const [previewPending, startPreview] = useTransition();
+  const [previewNote, setPreviewNote] = useState<PreviewNote | null>(null);
+  const [previewPending, setPreviewPending] = useState(false);
+  // The preview request in flight, if any: the only one whose answer may reach the panel.
+  const previewInFlight = useRef<AbortController | null>(null);
   const [, startSubmit] = useTransition();
 
   // The page re-rendered with a newer stored version (after a Disable, a reset or a save here).
@@ -161,7 +214,9 @@ export function useUserForm({
   const privateKey = looksLikePrivateKey(form.publicKeys);
 
   // The preview is computed on the server by the Lambda's own decision code, a moment after typing
-  // stops. A private key in the key box is never sent, not even here.
+  // stops. A private key in the key box is never sent, not even here. A change to the form cancels
+  // the preview in flight (it describes a form that no longer is), so only the latest answer is
+  // ever shown; it is a plain fetch, not a server action, so a Save never waits behind it.
   useEffect(() => {
     const timer = setTimeout(() => {
       const element = formRef.current;
@@ -169,13 +224,25 @@ export function useUserForm({
       const data = new FormData(element);
       if (privateKey) data.delete(FIELD.publicKeys);
       if (editing) data.set('editing', editing);
-      startPreview(async () => {
-        const result = await previewAction({ status: 'idle' }, data);
-        if (result.status === 'success' && result.data) setPreview(result.data);
+      previewInFlight.current?.abort();
+      const controller = new AbortController();
+      previewInFlight.current = controller;
+      setPreviewPending(true);
+      void requestPreview(previewUrl, data, controller.signal).then((outcome) => {
+        if (outcome.kind === 'aborted' || controller.signal.aborted || previewInFlight.current !== controller) return;
+        previewInFlight.current = null;
+        setPreviewPending(false);
+        if (outcome.kind === 'preview') {
+          setPreview(outcome.preview);
+          setPreviewNote(null);
+        } else setPreviewNote(outcome.note);
       });
     }, 400);
-    return () => clearTimeout(timer);
-  }, [form, storedExpiry, privateKey, editing, previewAction, formRef]);
+    return () => {
+      clearTimeout(timer);
+      previewInFlight.current?.abort();
+    };
+  }, [form, storedExpiry, privateKey, editing, previewUrl, formRef]);
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -207,6 +274,7 @@ export function useUserForm({
     pending,
     preview,
     previewPending,
+    previewNote,
     onSubmit,
     errors,
     localRefusal,
@@ -590,10 +658,24 @@ export function UserFields({ mode, hasPassword, domain, protocols, roles, fileSy
   );
 }
 
-export function PreviewPanel({ preview, pending }: { preview: UserPreview | null; pending: boolean }) {
+export function PreviewPanel({ preview, pending, note = null }: { preview: UserPreview | null; pending: boolean; note?: PreviewNote | null }) {
   return (
     <aside className="card" aria-label="Preview" aria-busy={pending}>
       <h2 style={{ marginTop: 0 }}>Preview</h2>
+      <div role="status" aria-live="polite" data-testid="preview-note">
+        {note ? (
+          <p className="alert warn">
+            {note.message}
+            {note.signIn ? (
+              <>
+                {' '}
+                <a href="/signin">Sign in again</a>.
+              </>
+            ) : null}
+            {preview ? ' What is shown below is from before.' : null}
+          </p>
+        ) : null}
+      </div>
       {preview && preview.warnings.length > 0 ? (
         <div role="status" aria-live="polite">
           {preview.warnings.map((warning) => (

@@ -5,8 +5,8 @@ import { OneTimeSecret } from '@/components/one-time-secret';
 import { SubmitButton } from '@/components/submit-button';
 import { fieldLabel } from '@/lib/console/user-form-fields';
 import type { UserFormInput } from '@/lib/console/user-form';
-import { previewUserAction, updateUserAction } from '../actions';
-import { FormTop, PreviewPanel, UserFields, useUserForm, type FormContext } from '../user-fields';
+import { updateUserAction } from '../actions';
+import { FormTop, PreviewPanel, UserFields, userPreviewUrl, useUserForm, type FormContext } from '../user-fields';
 import { useUserWrites } from './user-writes';
 
 /** What the page knows of the stored user; null when its re-load failed (the form keeps what it has). */
@@ -31,7 +31,7 @@ export function EditUserForm({
     initial: target?.initial ?? emptyForm(username),
     versionId: target?.versionId,
     action: updateUserAction.bind(null, context.serverId, username),
-    previewAction: previewUserAction.bind(null, context.serverId),
+    previewUrl: userPreviewUrl(context.serverId),
     editing: username,
   });
   const { state } = user;
@@ -74,7 +74,7 @@ export function EditUserForm({
           Save changes
         </SubmitButton>
       </form>
-      <PreviewPanel preview={user.preview} pending={user.previewPending} />
+      <PreviewPanel preview={user.preview} pending={user.previewPending} note={user.previewNote} />
     </div>
   );
 }
