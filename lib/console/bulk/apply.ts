@@ -18,7 +18,7 @@ import { reserveUid } from '../user-index-uids';
 import { serverSecretEntries } from '../users/list';
 import { requireManageableServer, TAG_MANAGED, TAG_UID, userSecretId } from '../users/shared';
 import { bulkSecretsManager } from './client';
-import { hashPasswordOffThread } from './hash-pool';
+import { hashUserPassword } from '../argon2';
 import { planImport, type ApplicableRow, type DryRun } from './dry-run';
 import { forEachBounded, rateLimiter, withBackoff } from './retry';
 
@@ -101,12 +101,12 @@ async function generatedPasswords(
   const stored: Pick<UserSecretInput, 'PasswordHash' | 'ProtocolOverrides'> = {};
   if (form.password.mode === 'generate') {
     shown.main = generatePassword();
-    stored.PasswordHash = await hashPasswordOffThread(shown.main);
+    stored.PasswordHash = await hashUserPassword(shown.main);
   }
   for (const protocol of PROTOCOLS) {
     if (!form.protocolPasswords[protocol]) continue;
     shown[protocol] = generatePassword();
-    stored.ProtocolOverrides = { ...stored.ProtocolOverrides, [protocol]: { PasswordHash: await hashPasswordOffThread(shown[protocol]) } };
+    stored.ProtocolOverrides = { ...stored.ProtocolOverrides, [protocol]: { PasswordHash: await hashUserPassword(shown[protocol]) } };
   }
   return { shown, stored };
 }

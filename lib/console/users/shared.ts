@@ -1,7 +1,7 @@
 // What every job on a server's users relies on: the secret's name, the console's tags, reading the
 // current version, and the key sets that decide what an edit may touch.
 import 'server-only';
-import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { aws } from '../../aws/clients';
 import {
   PROTOCOLS,
@@ -65,10 +65,11 @@ export function homeDisplay(summary: UserSecretSummary): string {
 
 export type CurrentSecret = { secret: StoredUserSecret; versionId: string; raw: string; lastChangedAt: string | null };
 
-export async function readCurrent(serverId: string, username: string): Promise<CurrentSecret> {
+/** The user's current version; `client` is a bulk job's own (lib/console/bulk/client.ts), else the shared one. */
+export async function readCurrent(serverId: string, username: string, client: SecretsManagerClient = sm()): Promise<CurrentSecret> {
   assertUsername(username);
   try {
-    const value = await sm().send(new GetSecretValueCommand({ SecretId: userSecretId(serverId, username) }));
+    const value = await client.send(new GetSecretValueCommand({ SecretId: userSecretId(serverId, username) }));
     const parsed = parseStoredSecret(value.SecretString);
     if (!parsed.ok)
       throw new ConsoleError(`The secret of ${username} is not a JSON object, so the console will not overwrite it. Fix it in Secrets Manager.`);
