@@ -162,7 +162,7 @@ export async function runBulkBench(): Promise<void> {
       const job = upgraded.value;
       console.log(
         `upgrade of ${ROWS} plaintext users (10 % throttled): ${upgraded.seconds.toFixed(2)} s, ${job.awsCalls + attempts} AWS requests ` +
-          `(${job.awsCalls} by the upgrade's client, ${attempts} listing: ${perCommand()}), ${job.retries} retries, peak RSS +${upgraded.peakMiB.toFixed(0)} MiB; ` +
+          `(${job.awsCalls} by the upgrade's client, ${attempts} through the shared clients: ${perCommand()}), ${job.retries} retries, peak RSS +${upgraded.peakMiB.toFixed(0)} MiB; ` +
           `upgraded ${job.counts.upgraded}, nothing to do ${job.counts['nothing-to-do']}, failed ${job.counts.failed}`,
       );
       // Every user: no plaintext left, a hash, and AWSCURRENT moved exactly once (the seed version plus one).

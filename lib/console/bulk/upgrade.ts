@@ -9,7 +9,7 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DescribeServerCommand } from '@aws-sdk/client-transfer';
 import type { Actor } from '../../auth/roles';
 import { aws } from '../../aws/clients';
-import { recordAudit } from '../audit';
+import { recordAuditBatch } from '../audit';
 import { ConsoleError, StaleVersionError } from '../errors';
 import { patchUser } from '../users/compare-and-swap';
 import { requireManageableServer } from '../users/shared';
@@ -148,6 +148,15 @@ export async function startUpgrade(
     job.awsCalls++;
     if (attempt > 1) job.retries++;
   });
+  // One user.upgrade-password record per user, written 100 to a PutLogEvents call as users finish
+  // (one call per user through the shared client was the upgrade's slowest part under throttling).
+  const auditWrites: Promise<unknown>[] = [];
+  let auditBuffer: Parameters<typeof recordAuditBatch>[1] = [];
+  const flushAudit = () => {
+    if (auditBuffer.length === 0) return;
+    auditWrites.push(recordAuditBatch(actor, auditBuffer));
+    auditBuffer = [];
+  };
   const done = (async () => {
     try {
       await forEachBounded(targets, options.concurrency ?? DEFAULT_UPGRADE_CONCURRENCY, async (username) => {
@@ -156,7 +165,13 @@ export async function startUpgrade(
           const { slots, retries } = await upgradeUser(serverId, username, client);
           job.retries += retries;
           result = { username, status: 'upgraded', slots };
-          await recordAudit(actor, 'user.upgrade-password', serverId, username, { slots, override: Boolean(options.override && !check.ours) });
+          auditBuffer.push({
+            action: 'user.upgrade-password',
+            serverId,
+            username,
+            details: { slots, override: Boolean(options.override && !check.ours) },
+          });
+          if (auditBuffer.length >= 100) flushAudit();
         } catch (err) {
           if (err instanceof NothingToUpgrade) result = { username, status: 'nothing-to-do', slots: [], message: 'No plaintext password left.' };
           else if (err instanceof StaleVersionError)
@@ -181,6 +196,9 @@ export async function startUpgrade(
         job.counts[result.status]++;
       });
     } finally {
+      // Audit writes never reject: a batch CloudWatch refuses is retried record by record and spooled.
+      flushAudit();
+      await Promise.all(auditWrites);
       client.destroy();
       job.state = 'finished';
       job.finishedAt = new Date().toISOString();
