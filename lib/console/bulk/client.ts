@@ -7,6 +7,7 @@ import 'server-only';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { FinalizeRequestMiddleware, MetadataBearer, MiddlewareStack } from '@smithy/types';
 import { aws } from '../../aws/clients';
+import type { SecretsManagerSender } from '../users/shared';
 
 const derived = new WeakMap<SecretsManagerClient, SecretsManagerClient>();
 
@@ -28,22 +29,15 @@ export function bulkSecretsManager(): SecretsManagerClient {
 }
 
 /**
- * A bulk job's own client: bulkSecretsManager's configuration, and every attempt of a paced
- * operation (the SDK's own retries included) first waits for its limiter. Operations sharing one
- * Secrets Manager quota share one limiter. `destroy()` it when the job ends.
+ * bulkSecretsManager for one job, paced: every attempt of a paced operation (the SDK's own retries
+ * included) first waits for its limiter; operations that share one Secrets Manager quota share one
+ * limiter. The pacing rides on each command (its own middleware stack), so the job shares the bulk
+ * client, its connections and anything added to it.
  */
 export function pacedSecretsManager(
   pacing: Readonly<Record<string, () => Promise<void>>>,
   onAttempt?: (attempt: number, command: string) => void,
-): SecretsManagerClient {
-  const config = bulkSecretsManager().config;
-  const client = new SecretsManagerClient({
-    region: config.region,
-    credentials: config.credentials,
-    ...(config.isCustomEndpoint && config.endpoint ? { endpoint: config.endpoint } : {}),
-    retryMode: 'standard',
-    maxAttempts: 3,
-  });
+): SecretsManagerSender {
   const pace: FinalizeRequestMiddleware<object, MetadataBearer> = (next, context) => async (args) => {
     const command = String(context.commandName);
     await pacing[command]?.();
@@ -52,7 +46,14 @@ export function pacedSecretsManager(
     onAttempt?.(Number(/attempt=(\d+)/.exec(header ?? '')?.[1] ?? 1), command);
     return next(args);
   };
-  // Low priority in the finalizeRequest step runs inside the retry middleware: once per attempt.
-  (client.middlewareStack as MiddlewareStack<object, MetadataBearer>).add(pace, { step: 'finalizeRequest', priority: 'low', name: 'bulkPacing' });
-  return client;
+  const paced = new WeakSet<object>();
+  const send = (command: { middlewareStack: MiddlewareStack<object, MetadataBearer> }, ...rest: unknown[]) => {
+    if (!paced.has(command)) {
+      // Low priority in the finalizeRequest step runs inside the retry middleware: once per attempt.
+      command.middlewareStack.add(pace, { step: 'finalizeRequest', priority: 'low', name: 'bulkPacing' });
+      paced.add(command);
+    }
+    return (bulkSecretsManager().send as (...args: unknown[]) => unknown)(command, ...rest);
+  };
+  return { send: send as unknown as SecretsManagerClient['send'] };
 }

@@ -5,14 +5,13 @@
 // mode): PutSecretValue and UpdateSecretVersionStage share one Secrets Manager quota of 50 calls a
 // second per account and region, and each user takes one of each, so the writes are paced under it.
 import 'server-only';
-import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DescribeServerCommand } from '@aws-sdk/client-transfer';
 import type { Actor } from '../../auth/roles';
 import { aws } from '../../aws/clients';
 import { recordAuditBatch } from '../audit';
 import { ConsoleError, StaleVersionError } from '../errors';
 import { patchUser } from '../users/compare-and-swap';
-import { requireManageableServer } from '../users/shared';
+import { requireManageableServer, type SecretsManagerSender } from '../users/shared';
 import { hashUserPassword } from '../argon2';
 import { plaintextSlots } from './posture';
 import { readAllUsers } from './read-all';
@@ -83,7 +82,7 @@ const jobs: Map<string, { job: UpgradeJob; done: Promise<UpgradeJob> }> = ((
  * Hashes each plaintext of one user and removes it, in one compare-and-swap write. Throttling and
  * server errors start the user again from a fresh read (the write is conditional, so never twice).
  */
-export async function upgradeUser(serverId: string, username: string, client?: SecretsManagerClient): Promise<{ slots: string[]; retries: number }> {
+export async function upgradeUser(serverId: string, username: string, client?: SecretsManagerSender): Promise<{ slots: string[]; retries: number }> {
   let slots: string[] = [];
   let hashes = new Map<string, string>();
   const { retries } = await withBackoff(() =>
@@ -199,7 +198,6 @@ export async function startUpgrade(
       // Audit writes never reject: a batch CloudWatch refuses is retried record by record and spooled.
       flushAudit();
       await Promise.all(auditWrites);
-      client.destroy();
       job.state = 'finished';
       job.finishedAt = new Date().toISOString();
     }

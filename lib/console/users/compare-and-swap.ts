@@ -1,17 +1,12 @@
 // Writes that never overwrite a change made since it was read.
 import 'server-only';
 import { randomUUID } from 'node:crypto';
-import {
-  PutSecretValueCommand,
-  TagResourceCommand,
-  UpdateSecretVersionStageCommand,
-  type SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
+import { PutSecretValueCommand, TagResourceCommand, UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
 import type { PosixProfile } from '../../secret/contract';
 import { StaleVersionError } from '../errors';
 import { noteUserChanged } from '../user-index';
 import { dropPendingStage, mayHaveLanded, readBack } from './read-back';
-import { PENDING_STAGE, readCurrent, requireManageableServer, sm, TAG_MANAGED, TAG_UID, userSecretId } from './shared';
+import { PENDING_STAGE, readCurrent, requireManageableServer, sm, TAG_MANAGED, TAG_UID, userSecretId, type SecretsManagerSender } from './shared';
 
 /**
  * Writes a new version only if AWSCURRENT is still `expectedVersionId`: the version is put under a
@@ -27,7 +22,7 @@ export async function writeIfCurrent(
   username: string,
   secretString: string,
   expectedVersionId: string,
-  client: SecretsManagerClient = sm(),
+  client: SecretsManagerSender = sm(),
 ): Promise<string> {
   try {
     return await writeVersionIfCurrent(serverId, username, secretString, expectedVersionId, client);
@@ -41,7 +36,7 @@ async function writeVersionIfCurrent(
   username: string,
   secretString: string,
   expectedVersionId: string,
-  client: SecretsManagerClient,
+  client: SecretsManagerSender,
 ): Promise<string> {
   const SecretId = userSecretId(serverId, username);
   const versionId = randomUUID();
@@ -97,7 +92,7 @@ export async function patchUser(
   username: string,
   patch: (secret: Record<string, unknown>) => void,
   prepare?: (secret: Readonly<Record<string, unknown>>) => Promise<void>,
-  options: { client?: SecretsManagerClient } = {},
+  options: { client?: SecretsManagerSender } = {},
 ): Promise<string> {
   await requireManageableServer(serverId);
   const client = options.client ?? sm();

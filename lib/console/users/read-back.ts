@@ -2,9 +2,9 @@
 // after AWS applied the request, and the SDK's retry of a conditional request then fails its own
 // condition, so the console reads back instead of trusting the error.
 import 'server-only';
-import { DescribeSecretCommand, UpdateSecretVersionStageCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DescribeSecretCommand, UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
 import { errorName, OutcomeUnknownError } from '../errors';
-import { PENDING_STAGE, sm } from './shared';
+import { PENDING_STAGE, sm, type SecretsManagerSender } from './shared';
 
 export type StoredState =
   | { exists: false }
@@ -37,7 +37,7 @@ export async function withRetries<T>(
 }
 
 /** The secret as stored, read with retries; `what` names the change for the message if even that fails. */
-export async function readBack(SecretId: string, what: string, client: SecretsManagerClient = sm()): Promise<StoredState> {
+export async function readBack(SecretId: string, what: string, client: SecretsManagerSender = sm()): Promise<StoredState> {
   try {
     return await withRetries(
       async () => {
@@ -66,7 +66,7 @@ export async function readBack(SecretId: string, what: string, client: SecretsMa
 }
 
 /** Takes the private stage off a version that did not become current, so no unused version is left. */
-export async function dropPendingStage(SecretId: string, versionId: string, client: SecretsManagerClient = sm()): Promise<void> {
+export async function dropPendingStage(SecretId: string, versionId: string, client: SecretsManagerSender = sm()): Promise<void> {
   try {
     await withRetries(
       () => client.send(new UpdateSecretVersionStageCommand({ SecretId, VersionStage: PENDING_STAGE, RemoveFromVersionId: versionId })),

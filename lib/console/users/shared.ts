@@ -44,6 +44,8 @@ export const CONTRACT_KEYS: ReadonlySet<string> = new Set<string>([...SECRET_KEY
 export type PublicKeyView = { line: string; type: string; bits: number; fingerprint: string; comment: string };
 
 export const sm = () => aws().secretsManager;
+/** What the compare-and-swap path needs of a client: the shared one, or a bulk job's paced one (bulk/client.ts). */
+export type SecretsManagerSender = Pick<SecretsManagerClient, 'send'>;
 export const userSecretId = (serverId: string, username: string) => secretName(serverId, username, secretPrefix());
 
 export function assertUsername(username: string): void {
@@ -66,7 +68,7 @@ export function homeDisplay(summary: UserSecretSummary): string {
 export type CurrentSecret = { secret: StoredUserSecret; versionId: string; raw: string; lastChangedAt: string | null };
 
 /** The user's current version; `client` is a bulk job's own (lib/console/bulk/client.ts), else the shared one. */
-export async function readCurrent(serverId: string, username: string, client: SecretsManagerClient = sm()): Promise<CurrentSecret> {
+export async function readCurrent(serverId: string, username: string, client: SecretsManagerSender = sm()): Promise<CurrentSecret> {
   assertUsername(username);
   try {
     const value = await client.send(new GetSecretValueCommand({ SecretId: userSecretId(serverId, username) }));
