@@ -1,11 +1,11 @@
 // Bulk import and the plaintext upgrade at 1,000 users against the local stack with 10 % of AWS
 // calls throttled: time, AWS calls, retries, peak memory, and a check that nothing was lost or
-// duplicated. Printed, never asserted.
+// duplicated; and the console's argon2id rate. Printed, never asserted.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CreateSecretCommand, paginateListSecrets } from '@aws-sdk/client-secrets-manager';
-import type { InitializeMiddleware, MetadataBearer, MiddlewareStack } from '@smithy/types';
+import { BatchGetSecretValueCommand, CreateSecretCommand, paginateListSecrets } from '@aws-sdk/client-secrets-manager';
+import type { FinalizeRequestMiddleware, InitializeMiddleware, MetadataBearer, MiddlewareStack } from '@smithy/types';
 import { configureAwsClients } from '../lib/aws/clients';
 import type { Actor } from '../lib/auth/roles';
 import { startImport } from '../lib/console/bulk/apply';
@@ -13,6 +13,7 @@ import { bulkSecretsManager } from '../lib/console/bulk/client';
 import { planImport } from '../lib/console/bulk/dry-run';
 import { CSV_COLUMNS } from '../lib/console/bulk/format';
 import { startUpgrade } from '../lib/console/bulk/upgrade';
+import { consoleArgon2Backend, hashUserPassword } from '../lib/console/argon2';
 import { secretName } from '../lib/secret/contract';
 import { startLocalStack } from '../local/server';
 
@@ -21,9 +22,10 @@ const UPGRADE_SERVER = 's-4d5e6f708192a3b4c';
 const ROWS = Number(process.env.BENCH_BULK_ROWS) || 1_000;
 /** BENCH_BULK_KEYS_ONLY=1: every row a keys-only user, so the figure is AWS's share without argon2. */
 const KEYS_ONLY = process.env.BENCH_BULK_KEYS_ONLY === '1';
-/** BENCH_BULK_UPGRADE=0 skips the upgrade part, BENCH_BULK_IMPORT=0 the import. */
+/** BENCH_BULK_UPGRADE=0 skips the upgrade part, BENCH_BULK_IMPORT=0 the import, BENCH_BULK_HASH=0 the hash rate. */
 const IMPORT = process.env.BENCH_BULK_IMPORT !== '0';
 const UPGRADE = process.env.BENCH_BULK_UPGRADE !== '0';
+const HASH = process.env.BENCH_BULK_HASH !== '0';
 const FS = 'fs-0123456789abcdef0';
 const ROLE = 'arn:aws:iam::000000000000:role/transfer-efs-user';
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAICLnb0jMgEHDVBsixV+MUrnq59wyRMpeJ+VUfdyN3Zos bench';
@@ -70,32 +72,63 @@ export async function runBulkBench(): Promise<void> {
   console.error = (line: unknown) => (String(line).includes('audit-write-failed') ? auditFailures++ : previousError(line));
   try {
     const clients = configureAwsClients({ endpoint: stack.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'b', secretAccessKey: 'b' } });
+    // Commands as the code sends them, and requests on the wire (the SDK's own retries included).
     const calls = new Map<string, number>();
+    let attempts = 0;
     const counter: InitializeMiddleware<object, MetadataBearer> = (next, context) => async (args) => {
       calls.set(String(context.commandName), (calls.get(String(context.commandName)) ?? 0) + 1);
       return next(args);
     };
-    for (const client of [...Object.values(clients), bulkSecretsManager()])
+    const attemptCounter: FinalizeRequestMiddleware<object, MetadataBearer> = (next) => async (args) => {
+      attempts++;
+      return next(args);
+    };
+    for (const client of [...Object.values(clients), bulkSecretsManager()]) {
       (client.middlewareStack as MiddlewareStack<object, MetadataBearer>).add(counter, { step: 'initialize', name: 'countCalls' });
+      (client.middlewareStack as MiddlewareStack<object, MetadataBearer>).add(attemptCounter, {
+        step: 'finalizeRequest',
+        priority: 'low',
+        name: 'countAttempts',
+      });
+    }
     const total = () => [...calls.values()].reduce((a, b) => a + b, 0);
+    const perCommand = () => [...calls].map(([k, v]) => `${k.replace('Command', '')} ${v}`).join(', ');
     const text = csv(ROWS);
 
+    if (HASH) await benchHashing();
     if (IMPORT) await benchImport();
     if (UPGRADE) await benchUpgrade();
 
+    async function benchHashing(): Promise<void> {
+      const backend = await consoleArgon2Backend();
+      await hashUserPassword('warm-up-1');
+      const count = 100;
+      const one = await measured(async () => {
+        for (let i = 0; i < count; i++) await hashUserPassword(`bench-${i}`);
+      });
+      const eight = await measured(() => Promise.all(Array.from({ length: count }, (_, i) => hashUserPassword(`bench-${i}`))));
+      console.log(
+        `console argon2id (${backend}, m=19 MiB, t=2, p=1): ${(count / one.seconds).toFixed(1)} hashes/s one at a time, ` +
+          `${(count / eight.seconds).toFixed(1)} hashes/s with ${count} queued; peak RSS +${eight.peakMiB.toFixed(0)} MiB`,
+      );
+    }
+
     async function benchImport(): Promise<void> {
       calls.clear();
+      attempts = 0;
       const dry = await measured(() => planImport(SERVER, 'bench.csv', text));
       console.log(
-        `dry run of ${ROWS} rows${KEYS_ONLY ? ' (keys only)' : ' (half with a generated password)'}: ${dry.seconds.toFixed(2)} s, ${total()} AWS calls (${[...calls].map(([k, v]) => `${k.replace('Command', '')} ${v}`).join(', ')}), peak RSS +${dry.peakMiB.toFixed(0)} MiB; ${dry.value.dryRun.summary.valid} valid`,
+        `dry run of ${ROWS} rows${KEYS_ONLY ? ' (keys only)' : ' (half with a generated password)'}: ${dry.seconds.toFixed(2)} s, ${total()} AWS calls (${perCommand()}), ${attempts - total()} SDK retries, peak RSS +${dry.peakMiB.toFixed(0)} MiB; ${dry.value.dryRun.summary.valid} valid`,
       );
 
       calls.clear();
+      attempts = 0;
       const applied = await measured(async () => (await startImport(SERVER, 'bench.csv', text, dry.value.dryRun.importId, admin)).done);
       const job = applied.value;
       console.log(
-        `apply of ${ROWS} rows (10 % throttled): ${applied.seconds.toFixed(2)} s, ${total()} AWS calls (${[...calls].map(([k, v]) => `${k.replace('Command', '')} ${v}`).join(', ')}), ` +
-          `${job.retries} CreateSecret retries by the import, peak RSS +${applied.peakMiB.toFixed(0)} MiB; created ${job.counts.created}, failed ${job.counts.failed}, audit lines lost ${auditFailures}`,
+        `apply of ${ROWS} rows, ${KEYS_ONLY ? 'keys only' : `${Math.floor(ROWS / 2)} with a generated password`} (10 % throttled): ${applied.seconds.toFixed(2)} s, ${total()} AWS calls (${perCommand()}), ` +
+          `${attempts} requests sent (${attempts - total()} SDK retries; ${job.retries} retries of CreateSecret counted by the import), peak RSS +${applied.peakMiB.toFixed(0)} MiB; created ${job.counts.created}, already created ${job.counts['already-created']}, ` +
+          `existing ${job.counts['skipped-existing']}, failed ${job.counts.failed}, audit lines lost ${auditFailures}`,
       );
       const stored = new Map<string, number>();
       for await (const page of paginateListSecrets(
@@ -124,10 +157,36 @@ export async function runBulkBench(): Promise<void> {
         );
       }
       calls.clear();
+      attempts = 0;
       const upgraded = await measured(async () => (await startUpgrade(UPGRADE_SERVER, 'all', admin)).done);
+      const job = upgraded.value;
       console.log(
-        `upgrade of ${ROWS} plaintext users (10 % throttled): ${upgraded.seconds.toFixed(2)} s, ${total()} AWS calls, peak RSS +${upgraded.peakMiB.toFixed(0)} MiB; ` +
-          `upgraded ${upgraded.value.counts.upgraded}, failed ${upgraded.value.counts.failed}`,
+        `upgrade of ${ROWS} plaintext users (10 % throttled): ${upgraded.seconds.toFixed(2)} s, ${total()} AWS calls (${perCommand()}), ` +
+          `${attempts} requests sent (${attempts - total()} SDK retries; ${job.retries} retries counted by the upgrade), peak RSS +${upgraded.peakMiB.toFixed(0)} MiB; ` +
+          `upgraded ${job.counts.upgraded}, nothing to do ${job.counts['nothing-to-do']}, failed ${job.counts.failed}`,
+      );
+      // Every user: no plaintext left, a hash, and AWSCURRENT moved exactly once (the seed version plus one).
+      const names: string[] = [];
+      for await (const page of paginateListSecrets(
+        { client: clients.secretsManager },
+        { Filters: [{ Key: 'name', Values: [`aws/transfer/${UPGRADE_SERVER}/plain`] }] },
+      ))
+        for (const entry of page.SecretList ?? []) names.push(entry.Name!);
+      let plaintextLeft = 0;
+      let hashed = 0;
+      for (let i = 0; i < names.length; i += 20) {
+        const batch = await bulkSecretsManager().send(new BatchGetSecretValueCommand({ SecretIdList: names.slice(i, i + 20) }));
+        for (const value of batch.SecretValues ?? []) {
+          const secret = JSON.parse(value.SecretString ?? '{}') as Record<string, unknown>;
+          if ('Password' in secret) plaintextLeft++;
+          if (typeof secret.PasswordHash === 'string' && secret.PasswordHash.startsWith('$argon2id$')) hashed++;
+        }
+      }
+      // Versions beyond the seed's and the upgrade's one: retried writes whose pending version never became current.
+      const secrets = stack.store.region('us-east-1').secrets;
+      const extraVersions = names.reduce((sum, name) => sum + Math.max(0, (secrets.get(name)?.versions.length ?? 0) - 2), 0);
+      console.log(
+        `check: ${names.length} of ${ROWS} users, ${hashed} hashed, ${plaintextLeft} with plaintext left; ${extraVersions} extra versions (left unlabelled by retried writes)`,
       );
     }
   } finally {

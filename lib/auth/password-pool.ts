@@ -1,6 +1,9 @@
 // argon2 verification of console sign-ins off the request thread: a small pool of worker threads
-// with a bounded queue, so parallel wrong guesses cannot stall other requests. hash-wasm runs in
-// the workers; it is loaded from the console's node_modules (the server runs from the repo root).
+// with a bounded queue, so parallel wrong guesses cannot stall other requests. The workers verify with
+// @node-rs/argon2's synchronous call (native, ~15 ms a guess; synchronous so the work stays on the
+// lowered-priority worker thread, not on libuv's pool), or with hash-wasm where the native package
+// cannot load (said once in the log). Both are loaded from the console's node_modules (the server runs
+// from the repo root; Next keeps @node-rs/argon2 external by default).
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { classifyArgon2idHash } from '../secret/password';
@@ -8,15 +11,26 @@ import { classifyArgon2idHash } from '../secret/password';
 // On Linux, nice is per thread: the hashing thread yields the CPU to the request thread, so pages
 // stay quick while guesses are hashed (elsewhere the call fails and the thread keeps its priority).
 const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const { argon2Verify } = require('hash-wasm');
+const { parentPort, workerData } = require('node:worker_threads');
 try {
   const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
   if (tid > 0) require('node:os').setPriority(tid, 19);
 } catch {}
+let verify;
+let fallback = null;
+try {
+  if (!workerData.native) throw Object.assign(new Error('disabled'), { name: 'Disabled' });
+  const { verifySync } = require('@node-rs/argon2');
+  verify = async (password, hash) => verifySync(hash, password);
+} catch (err) {
+  fallback = err && err.name ? err.name : 'Error';
+  const { argon2Verify } = require('hash-wasm');
+  verify = (password, hash) => argon2Verify({ password, hash });
+}
+parentPort.postMessage({ backend: fallback === null ? '@node-rs/argon2' : 'hash-wasm', fallback });
 parentPort.on('message', async ({ id, password, hash }) => {
   let ok = false;
-  try { ok = await argon2Verify({ password, hash }); } catch { ok = false; }
+  try { ok = await verify(password, hash); } catch { ok = false; }
   parentPort.postMessage({ id, ok });
 });
 `;
@@ -37,6 +51,8 @@ export class PasswordPool {
   readonly size: number;
   readonly maxQueue: number;
   readonly maxPerSource: number;
+  /** The argon2 implementation the workers reported (null until the first worker has started). */
+  backend: string | null = null;
   private readonly inFlight = new Map<string, number>();
 
   constructor({ size, maxQueue, maxPerSource }: PasswordPoolOptions = {}) {
@@ -102,11 +118,23 @@ export class PasswordPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(WORKER_SOURCE, { eval: true });
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { native: process.env.TRANSFER_DESK_NATIVE_ARGON2 !== '0' } });
     // Idle workers must not keep a CLI or test process alive.
     worker.unref();
     const slot: Slot = { worker, job: null };
-    worker.on('message', (message: { id: number; ok: boolean }) => {
+    worker.on('message', (message: { id: number; ok: boolean } | { backend: string; fallback: string | null }) => {
+      if ('backend' in message) {
+        this.backend = message.backend;
+        // One line per process, shared with the console's hashing (lib/console/argon2.ts).
+        const flags = globalThis as { __transferDeskArgon2FallbackLogged?: boolean };
+        if (message.fallback !== null && !flags.__transferDeskArgon2FallbackLogged) {
+          flags.__transferDeskArgon2FallbackLogged = true;
+          console.warn(
+            JSON.stringify({ level: 'warn', event: 'argon2-native-unavailable', reason: message.fallback, fallback: 'hash-wasm', for: 'sign-in' }),
+          );
+        }
+        return;
+      }
       const job = slot.job;
       slot.job = null;
       if (job && job.id === message.id) job.resolve(message.ok === true);

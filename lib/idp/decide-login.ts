@@ -120,8 +120,17 @@ export function readLoginEvent(event: unknown): LoginEvent | null {
   };
 }
 
-/** Decides a login against the user's SecretString (null when the secret does not exist). */
-export async function decideLogin(event: LoginEvent, secretString: string | null, now: Date = new Date()): Promise<LoginDecision> {
+/**
+ * Decides a login against the user's SecretString (null when the secret does not exist). `verify` is
+ * the argon2id check: lib/secret's own for the Lambda and the local stack; the console passes its
+ * native one (lib/console/argon2.ts), which reads the same strings within the same bounds.
+ */
+export async function decideLogin(
+  event: LoginEvent,
+  secretString: string | null,
+  now: Date = new Date(),
+  verify: (password: string, phc: string) => Promise<boolean> = verifyPassword,
+): Promise<LoginDecision> {
   if (secretString === null) return refuse('USER_NOT_FOUND');
   const parsed = parseStoredSecret(secretString);
   if (!parsed.ok) return refuse('SECRET_INVALID');
@@ -153,7 +162,7 @@ export async function decideLogin(event: LoginEvent, secretString: string | null
     if (!stored) return refuse('NO_PASSWORD_STORED');
     // A hash beyond the cost bounds is refused before any work, whatever the password.
     if (stored.kind === 'hash' && classifyArgon2idHash(stored.value) === 'too-costly') return refuse('PASSWORD_HASH_TOO_COSTLY');
-    const matches = stored.kind === 'hash' ? await verifyPassword(event.password, stored.value) : constantTimeEqual(event.password, stored.value);
+    const matches = stored.kind === 'hash' ? await verify(event.password, stored.value) : constantTimeEqual(event.password, stored.value);
     if (!matches) return refuse('WRONG_PASSWORD');
   } else {
     // An empty password means a key login, which only SFTP has: FTP/FTPS must never pass without one.

@@ -85,7 +85,13 @@ export type Argon2Backend = 'node:crypto' | 'hash-wasm';
 /** Which implementation this runtime uses. */
 export const argon2Backend: Argon2Backend = typeof nativeArgon2 === 'function' ? 'node:crypto' : 'hash-wasm';
 
-type Argon2Input = Argon2Parameters & { password: string; salt: Buffer; hashLength: number };
+export type Argon2Input = Argon2Parameters & { password: string; salt: Buffer; hashLength: number };
+/**
+ * An argon2id implementation supplied by the caller (the console's native one, lib/console/argon2.ts):
+ * the raw tag for these inputs. The PHC encoding, the parsing and the cost bounds stay here, so every
+ * backend writes and accepts exactly the same strings.
+ */
+export type Argon2Deriver = (input: Argon2Input) => Promise<Buffer>;
 
 function deriveNative(input: Argon2Input): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -111,8 +117,9 @@ async function deriveWasm(input: Argon2Input): Promise<Buffer> {
   return Buffer.from(bytes);
 }
 
-/** The raw argon2id tag, by the chosen backend (both give the same bytes). */
-export function deriveArgon2id(input: Argon2Input, backend: Argon2Backend = argon2Backend): Promise<Buffer> {
+/** The raw argon2id tag, by the chosen backend (all give the same bytes). */
+export function deriveArgon2id(input: Argon2Input, backend: Argon2Backend | Argon2Deriver = argon2Backend): Promise<Buffer> {
+  if (typeof backend === 'function') return backend(input);
   return backend === 'node:crypto' ? deriveNative(input) : deriveWasm(input);
 }
 
@@ -121,7 +128,7 @@ const unpadded = (bytes: Buffer) => bytes.toString('base64').replace(/=+$/, '');
 export async function hashPassword(
   password: string,
   params: Partial<Argon2Parameters> = {},
-  backend: Argon2Backend = argon2Backend,
+  backend: Argon2Backend | Argon2Deriver = argon2Backend,
 ): Promise<string> {
   const input = {
     password,
@@ -136,7 +143,7 @@ export async function hashPassword(
 }
 
 /** Verifies against any standard argon2id PHC string within ARGON2_BOUNDS; false for anything else. */
-export async function verifyPassword(password: string, phc: string, backend: Argon2Backend = argon2Backend): Promise<boolean> {
+export async function verifyPassword(password: string, phc: string, backend: Argon2Backend | Argon2Deriver = argon2Backend): Promise<boolean> {
   const parsed = parsePhc(phc);
   if (!parsed || !argon2CostWithinBounds(parsed)) return false;
   try {

@@ -23,6 +23,7 @@ import { exportUsers } from '@/lib/console/bulk/export';
 import { CSV_COLUMNS, templateCsv } from '@/lib/console/bulk/format';
 import { serverPosture } from '@/lib/console/bulk/posture';
 import { checkIdentityProvider, startUpgrade } from '@/lib/console/bulk/upgrade';
+import { parseFaults } from '@/local/faults';
 import { ED25519 } from '../fixtures/keys';
 import { startTestStack, type TestStack } from './local-stack-fixture';
 
@@ -38,9 +39,11 @@ let sm: SecretsManagerClient;
 let work: string;
 /** Set by a test to make the console's CreateSecret calls fail (or lose their answers). */
 let createSecretFault: ((args: unknown) => 'fail' | 'lose-answer' | null) | null = null;
+/** The local stack's LOCAL_AWS_FAULTS, changed by a test while it runs (none otherwise). */
+const faults = parseFaults('');
 
 beforeAll(async () => {
-  stack = await startTestStack({ seed: true, sftp: true, sftpPort: 0 });
+  stack = await startTestStack({ seed: true, sftp: true, sftpPort: 0, faults });
   const seeded = stack.store.state.servers[0]!;
   stack.store.state.servers.push(
     { ...seeded, ServerId: OTHER, Arn: seeded.Arn.replace(SERVER, OTHER), Tags: [] },
@@ -75,6 +78,8 @@ beforeAll(async () => {
 });
 afterEach(() => {
   createSecretFault = null;
+  faults.throttle = 0;
+  faults.operations = null;
 });
 afterAll(async () => {
   await stack.dispose();
@@ -342,6 +347,68 @@ describe('posture and the plaintext upgrade', () => {
     const again = await (await startUpgrade(SERVER, ['plain-dora'], admin)).done;
     expect(again.results[0]).toMatchObject({ username: 'plain-dora', status: 'nothing-to-do' });
     expect((await serverPosture(SERVER)).categories.plaintext).toEqual([]);
+  });
+});
+
+describe('the plaintext upgrade under throttling', () => {
+  const users = Array.from({ length: 24 }, (_, i) => `thr-${String(i).padStart(2, '0')}`);
+  const passwordOf = (name: string) => `${name}-Pass-1`;
+  const firstVersion = new Map<string, string>();
+
+  beforeAll(async () => {
+    for (const name of users) {
+      const created = await sm.send(
+        new CreateSecretCommand({
+          Name: `aws/transfer/${SERVER}/${name}`,
+          SecretString: JSON.stringify({
+            Password: passwordOf(name),
+            Role: ROLE,
+            PosixProfile: '{"Uid": 2201, "Gid": 2201}',
+            HomeDirectory: `/${FS}/home/${name}`,
+          }),
+        }),
+      );
+      firstVersion.set(name, created.VersionId!);
+    }
+  });
+
+  it('upgrades every user exactly once through 10 % throttling, and each still logs in over SFTP', { timeout: 180_000 }, async () => {
+    // Secrets Manager's calls only: the listing's ListSecrets goes through the shared client, which this file sets to one attempt.
+    faults.throttle = 0.1;
+    faults.operations = ['GetSecretValue', 'BatchGetSecretValue', 'DescribeSecret', 'PutSecretValue', 'UpdateSecretVersionStage'];
+    const job = await (await startUpgrade(SERVER, users, admin)).done;
+    faults.throttle = 0;
+    expect(job.counts).toEqual({ upgraded: users.length, 'nothing-to-do': 0, failed: 0 });
+    // Throttles did happen (24 users x 3 calls at 10 %), and were absorbed.
+    expect(job.retries).toBeGreaterThan(0);
+    expect(job.awsCalls).toBeGreaterThanOrEqual(users.length * 3);
+
+    const audit = await listAudit({ serverId: SERVER, action: 'user.upgrade-password' });
+    for (const name of users) {
+      const id = `aws/transfer/${SERVER}/${name}`;
+      const value = (await sm.send(new GetSecretValueCommand({ SecretId: id }))).SecretString!;
+      expect(value).not.toContain(passwordOf(name));
+      expect((JSON.parse(value) as Record<string, string>).PasswordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+      // AWSCURRENT moved once: two labelled versions, the seed's being AWSPREVIOUS.
+      const stages = Object.entries((await sm.send(new DescribeSecretCommand({ SecretId: id }))).VersionIdsToStages ?? {}).filter(
+        ([, s]) => s.length > 0,
+      );
+      expect(stages).toHaveLength(2);
+      expect(stages.find(([, s]) => s.includes('AWSPREVIOUS'))?.[0]).toBe(firstVersion.get(name));
+      // The private stage stays only on the version that became current (writeIfCurrent's design).
+      expect(stages.filter(([, s]) => s.includes('TRANSFERDESK_PENDING')).every(([, s]) => s.includes('AWSCURRENT'))).toBe(true);
+      expect(audit.records.filter((r) => r.username === name)).toHaveLength(1);
+    }
+
+    const port = stack.sftpEndpoints.find((e) => e.serverId === SERVER)!.port;
+    for (const name of users) {
+      const login = await sftpLogin(port, name, passwordOf(name));
+      expect(login.code, `${name}: ${login.output}`).toBe(0);
+    }
+
+    // Run again: nothing left to upgrade, nothing written.
+    const again = await (await startUpgrade(SERVER, users, admin)).done;
+    expect(again.counts).toEqual({ upgraded: 0, 'nothing-to-do': users.length, failed: 0 });
   });
 });
 

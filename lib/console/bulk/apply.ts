@@ -16,17 +16,20 @@ import { validateUserForm, type GeneratedPasswords } from '../user-form';
 import { noteUserChanged } from '../user-index';
 import { reserveUid } from '../user-index-uids';
 import { serverSecretEntries } from '../users/list';
-import { requireManageableServer, TAG_MANAGED, TAG_UID, userSecretId } from '../users/shared';
-import { bulkSecretsManager } from './client';
-import { hashPasswordOffThread } from './hash-pool';
+import { requireManageableServer, TAG_MANAGED, TAG_UID, userSecretId, type SecretsManagerSender } from '../users/shared';
+import { bulkSecretsManager, pacedSecretsManager } from './client';
+import { hashUserPassword } from '../argon2';
 import { planImport, type ApplicableRow, type DryRun } from './dry-run';
 import { forEachBounded, rateLimiter, withBackoff } from './retry';
 
 export const TAG_IMPORT = 'transfer-desk:import-id';
 export const TAG_IMPORT_ROW = 'transfer-desk:import-row';
-/** Secrets Manager allows 50 CreateSecret calls a second per account and region; stay well under it. */
+/**
+ * Secrets Manager allows 50 CreateSecret calls a second per account and region: every attempt (the
+ * SDK's retries included) is paced at 90 % of it, leaving room for another writer's occasional create.
+ */
 export const DEFAULT_CONCURRENCY = 8;
-export const DEFAULT_CREATES_PER_SECOND = 40;
+export const DEFAULT_CREATES_PER_SECOND = 45;
 const PASSWORDS_KEPT_MS = 30 * 60 * 1000;
 
 export type RowStatus = 'pending' | 'created' | 'already-created' | 'skipped-existing' | 'failed';
@@ -101,12 +104,12 @@ async function generatedPasswords(
   const stored: Pick<UserSecretInput, 'PasswordHash' | 'ProtocolOverrides'> = {};
   if (form.password.mode === 'generate') {
     shown.main = generatePassword();
-    stored.PasswordHash = await hashPasswordOffThread(shown.main);
+    stored.PasswordHash = await hashUserPassword(shown.main);
   }
   for (const protocol of PROTOCOLS) {
     if (!form.protocolPasswords[protocol]) continue;
     shown[protocol] = generatePassword();
-    stored.ProtocolOverrides = { ...stored.ProtocolOverrides, [protocol]: { PasswordHash: await hashPasswordOffThread(shown[protocol]) } };
+    stored.ProtocolOverrides = { ...stored.ProtocolOverrides, [protocol]: { PasswordHash: await hashUserPassword(shown[protocol]) } };
   }
   return { shown, stored };
 }
@@ -116,7 +119,7 @@ async function createRow(
   domain: ServerSummary['domain'],
   importId: string,
   row: ApplicableRow,
-  throttle: () => Promise<void>,
+  client: SecretsManagerSender,
 ): Promise<RowOutcome> {
   const { shown, stored } = await generatedPasswords(row.form);
   const validated = validateUserForm(row.form, domain, stored);
@@ -125,9 +128,8 @@ async function createRow(
   let calls = 0;
   try {
     const { retries } = await withBackoff(async () => {
-      await throttle();
       calls++;
-      return bulkSecretsManager().send(
+      return client.send(
         new CreateSecretCommand({
           Name: SecretId,
           SecretString: serializeUserSecret(validated.input),
@@ -273,12 +275,17 @@ async function runImport(
     // Rows an earlier run already created are known from AWS itself: no call, no hashing for them.
     const earlier = await usersOfImport(job.serverId, job.importId);
     await raiseUidCounter(job.serverId, applicable);
-    const throttle = rateLimiter(options.createsPerSecond ?? DEFAULT_CREATES_PER_SECOND);
+    const creates = rateLimiter(options.createsPerSecond ?? DEFAULT_CREATES_PER_SECOND);
+    const client = pacedSecretsManager({ CreateSecretCommand: creates }, (attempt) => {
+      if (attempt === 1) return;
+      job.awsCalls++;
+      job.retries++;
+    });
     await forEachBounded(applicable, options.concurrency ?? DEFAULT_CONCURRENCY, async (row) => {
       if (earlier.has(row.username)) return finish(row, { status: 'already-created', calls: 0, retries: 0 });
       let outcome: RowOutcome;
       try {
-        outcome = await createRow(job.serverId, server.domain, job.importId, row, throttle);
+        outcome = await createRow(job.serverId, server.domain, job.importId, row, client);
         // The user index (users list, UID suggestions) learns of the row at its next use.
         noteUserChanged(job.serverId, row.username);
       } catch (err) {

@@ -1,11 +1,11 @@
-// argon2id hashing for bulk jobs off the request thread. On Node 24 crypto.argon2 already runs in
-// libuv's thread pool; on Node 20 the WebAssembly fallback would block the event loop for every
-// hash (about 0.1-0.25 s each), so a few worker threads run it and the console stays responsive.
+// The console's last-resort argon2id (lib/console/argon2.ts uses it only when neither @node-rs/argon2
+// nor Node 24's crypto.argon2 is there): hash-wasm would block the event loop for every hash (about
+// 0.1-0.25 s each on Node 20), so a few worker threads run it and the console stays responsive.
 import 'server-only';
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { ARGON2_DEFAULTS, argon2Backend, hashPassword } from '../../secret/password';
+import { ARGON2_DEFAULTS } from '../../secret/password';
 
 // The PHC string hash-wasm encodes is the one hashPassword writes: same parameters, unpadded base64.
 const WORKER_SOURCE = `
@@ -53,8 +53,7 @@ function getPool(): Pool {
   return created;
 }
 
-export function hashPasswordOffThread(password: string): Promise<string> {
-  if (argon2Backend === 'node:crypto') return hashPassword(password);
+export function hashPasswordInWasmWorkers(password: string): Promise<string> {
   const current = getPool();
   const id = ++current.id;
   const worker = current.workers[current.next++ % current.workers.length]!;

@@ -1,18 +1,22 @@
 // Plaintext passwords to argon2id, in place: each plaintext is read, its hash written and the
 // plaintext removed in one compare-and-swap write per user, so the password stays the same and a
 // change made meanwhile is never overwritten. Running it again continues where it stopped.
+// It runs on its own paced client (bulk/client.ts: standard retries, not the shared clients' adaptive
+// mode): PutSecretValue and UpdateSecretVersionStage share one Secrets Manager quota of 50 calls a
+// second per account and region, and each user takes one of each, so the writes are paced under it.
 import 'server-only';
 import { DescribeServerCommand } from '@aws-sdk/client-transfer';
 import type { Actor } from '../../auth/roles';
 import { aws } from '../../aws/clients';
-import { recordAudit } from '../audit';
-import { ConsoleError } from '../errors';
+import { recordAuditBatch } from '../audit';
+import { ConsoleError, StaleVersionError } from '../errors';
 import { patchUser } from '../users/compare-and-swap';
-import { requireManageableServer } from '../users/shared';
-import { hashPasswordOffThread } from './hash-pool';
+import { requireManageableServer, type SecretsManagerSender } from '../users/shared';
+import { hashUserPassword } from '../argon2';
 import { plaintextSlots } from './posture';
 import { readAllUsers } from './read-all';
-import { forEachBounded, withBackoff } from './retry';
+import { pacedSecretsManager } from './client';
+import { forEachBounded, rateLimiter, withBackoff } from './retry';
 
 /** The tag lambda/template.yaml puts on this project's identity-provider function. */
 export const IDP_FUNCTION_TAG = { key: 'transfer-desk:component', value: 'identity-provider' } as const;
@@ -51,6 +55,10 @@ export async function checkIdentityProvider(serverId: string): Promise<IdentityP
   return recogniseFunction(Server?.IdentityProviderDetails?.Function);
 }
 
+/** PutSecretValue + UpdateSecretVersionStage calls a second (their combined quota is 50); two per user. */
+export const DEFAULT_WRITES_PER_SECOND = 45;
+export const DEFAULT_UPGRADE_CONCURRENCY = 8;
+
 export type UpgradeStatus = 'upgraded' | 'nothing-to-do' | 'failed';
 export type UpgradeResult = { username: string; status: UpgradeStatus; slots: string[]; message?: string };
 export type UpgradeJob = {
@@ -61,17 +69,23 @@ export type UpgradeJob = {
   total: number;
   counts: Record<UpgradeStatus, number>;
   results: UpgradeResult[];
+  /** Requests sent to Secrets Manager (every attempt), and how many of them were retries. */
+  awsCalls: number;
+  retries: number;
 };
 
 const jobs: Map<string, { job: UpgradeJob; done: Promise<UpgradeJob> }> = ((
   globalThis as { __transferDeskUpgrades?: Map<string, { job: UpgradeJob; done: Promise<UpgradeJob> }> }
 ).__transferDeskUpgrades ??= new Map<string, { job: UpgradeJob; done: Promise<UpgradeJob> }>());
 
-/** Hashes each plaintext of one user and removes it, in one compare-and-swap write. */
-export async function upgradeUser(serverId: string, username: string): Promise<{ slots: string[] }> {
+/**
+ * Hashes each plaintext of one user and removes it, in one compare-and-swap write. Throttling and
+ * server errors start the user again from a fresh read (the write is conditional, so never twice).
+ */
+export async function upgradeUser(serverId: string, username: string, client?: SecretsManagerSender): Promise<{ slots: string[]; retries: number }> {
   let slots: string[] = [];
   let hashes = new Map<string, string>();
-  await withBackoff(() =>
+  const { retries } = await withBackoff(() =>
     patchUser(
       serverId,
       username,
@@ -87,18 +101,19 @@ export async function upgradeUser(serverId: string, username: string): Promise<{
         slots = plaintextSlots(current).map((s) => (s === 'main' ? 'Password' : `${s}Password`));
         if (slots.length === 0) throw new NothingToUpgrade();
         hashes = new Map();
-        for (const key of slots) hashes.set(key, await hashPasswordOffThread(current[key] as string));
+        for (const key of slots) hashes.set(key, await hashUserPassword(current[key] as string));
       },
+      { client },
     ),
   );
-  return { slots };
+  return { slots, retries };
 }
 
 class NothingToUpgrade extends Error {
   override name = 'NothingToUpgrade';
 }
 
-export type UpgradeOptions = { override?: boolean; concurrency?: number };
+export type UpgradeOptions = { override?: boolean; concurrency?: number; writesPerSecond?: number };
 
 /** Starts the upgrade of one user or of every user with a plaintext password; refuses a server whose Lambda is not ours unless overridden. */
 export async function startUpgrade(
@@ -124,17 +139,47 @@ export async function startUpgrade(
     total: targets.length,
     counts: { upgraded: 0, 'nothing-to-do': 0, failed: 0 },
     results: [],
+    awsCalls: 0,
+    retries: 0,
+  };
+  const writes = rateLimiter(options.writesPerSecond ?? DEFAULT_WRITES_PER_SECOND);
+  const client = pacedSecretsManager({ PutSecretValueCommand: writes, UpdateSecretVersionStageCommand: writes }, (attempt) => {
+    job.awsCalls++;
+    if (attempt > 1) job.retries++;
+  });
+  // One user.upgrade-password record per user, written 100 to a PutLogEvents call as users finish
+  // (one call per user through the shared client was the upgrade's slowest part under throttling).
+  const auditWrites: Promise<unknown>[] = [];
+  let auditBuffer: Parameters<typeof recordAuditBatch>[1] = [];
+  const flushAudit = () => {
+    if (auditBuffer.length === 0) return;
+    auditWrites.push(recordAuditBatch(actor, auditBuffer));
+    auditBuffer = [];
   };
   const done = (async () => {
     try {
-      await forEachBounded(targets, options.concurrency ?? 4, async (username) => {
+      await forEachBounded(targets, options.concurrency ?? DEFAULT_UPGRADE_CONCURRENCY, async (username) => {
         let result: UpgradeResult;
         try {
-          const { slots } = await upgradeUser(serverId, username);
+          const { slots, retries } = await upgradeUser(serverId, username, client);
+          job.retries += retries;
           result = { username, status: 'upgraded', slots };
-          await recordAudit(actor, 'user.upgrade-password', serverId, username, { slots, override: Boolean(options.override && !check.ours) });
+          auditBuffer.push({
+            action: 'user.upgrade-password',
+            serverId,
+            username,
+            details: { slots, override: Boolean(options.override && !check.ours) },
+          });
+          if (auditBuffer.length >= 100) flushAudit();
         } catch (err) {
           if (err instanceof NothingToUpgrade) result = { username, status: 'nothing-to-do', slots: [], message: 'No plaintext password left.' };
+          else if (err instanceof StaleVersionError)
+            result = {
+              username,
+              status: 'failed',
+              slots: [],
+              message: 'Conflict: someone else kept changing this user during the upgrade; left as they made it. Run the upgrade again.',
+            };
           else
             result = {
               username,
@@ -150,6 +195,9 @@ export async function startUpgrade(
         job.counts[result.status]++;
       });
     } finally {
+      // Audit writes never reject: a batch CloudWatch refuses is retried record by record and spooled.
+      flushAudit();
+      await Promise.all(auditWrites);
       job.state = 'finished';
       job.finishedAt = new Date().toISOString();
     }

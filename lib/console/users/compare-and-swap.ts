@@ -6,7 +6,7 @@ import type { PosixProfile } from '../../secret/contract';
 import { StaleVersionError } from '../errors';
 import { noteUserChanged } from '../user-index';
 import { dropPendingStage, mayHaveLanded, readBack } from './read-back';
-import { PENDING_STAGE, readCurrent, requireManageableServer, sm, TAG_MANAGED, TAG_UID, userSecretId } from './shared';
+import { PENDING_STAGE, readCurrent, requireManageableServer, sm, TAG_MANAGED, TAG_UID, userSecretId, type SecretsManagerSender } from './shared';
 
 /**
  * Writes a new version only if AWSCURRENT is still `expectedVersionId`: the version is put under a
@@ -15,29 +15,42 @@ import { PENDING_STAGE, readCurrent, requireManageableServer, sm, TAG_MANAGED, T
  * A failure AWS may have applied first is settled by reading back (see read-back.ts): the version
  * id is our ClientRequestToken, so whether it landed and whether it is current can be told apart
  * from a real conflict. A version that did not become current loses its private stage.
+ * `client`: a bulk job's own paced client (lib/console/bulk/client.ts); the shared one otherwise.
  */
-export async function writeIfCurrent(serverId: string, username: string, secretString: string, expectedVersionId: string): Promise<string> {
+export async function writeIfCurrent(
+  serverId: string,
+  username: string,
+  secretString: string,
+  expectedVersionId: string,
+  client: SecretsManagerSender = sm(),
+): Promise<string> {
   try {
-    return await writeVersionIfCurrent(serverId, username, secretString, expectedVersionId);
+    return await writeVersionIfCurrent(serverId, username, secretString, expectedVersionId, client);
   } finally {
     noteUserChanged(serverId, username); // whatever the outcome, the user index re-reads this user on its next use
   }
 }
 
-async function writeVersionIfCurrent(serverId: string, username: string, secretString: string, expectedVersionId: string): Promise<string> {
+async function writeVersionIfCurrent(
+  serverId: string,
+  username: string,
+  secretString: string,
+  expectedVersionId: string,
+  client: SecretsManagerSender,
+): Promise<string> {
   const SecretId = userSecretId(serverId, username);
   const versionId = randomUUID();
   try {
-    await sm().send(
+    await client.send(
       new PutSecretValueCommand({ SecretId, SecretString: secretString, ClientRequestToken: versionId, VersionStages: [PENDING_STAGE] }),
     );
   } catch (err) {
     if (!mayHaveLanded(err)) throw err;
-    const stored = await readBack(SecretId, `the change to ${username}`);
+    const stored = await readBack(SecretId, `the change to ${username}`, client);
     if (!stored.exists || !stored.versionIds.has(versionId)) throw err;
   }
   try {
-    await sm().send(
+    await client.send(
       new UpdateSecretVersionStageCommand({
         SecretId,
         VersionStage: 'AWSCURRENT',
@@ -46,9 +59,9 @@ async function writeVersionIfCurrent(serverId: string, username: string, secretS
       }),
     );
   } catch (err) {
-    const stored = await readBack(SecretId, `the change to ${username}`);
+    const stored = await readBack(SecretId, `the change to ${username}`, client);
     if (stored.exists && stored.currentVersionId === versionId) return versionId;
-    await dropPendingStage(SecretId, versionId);
+    await dropPendingStage(SecretId, versionId, client);
     if (stored.exists && stored.currentVersionId !== expectedVersionId) throw new StaleVersionError();
     throw err;
   }
@@ -70,21 +83,26 @@ export async function tagUid(serverId: string, username: string, profile: PosixP
     .catch(() => undefined); // The tag only speeds up UID suggestions; the secret is the truth.
 }
 
-/** Re-reads and retries when another edit lands in between: these changes touch one field only. */
+/**
+ * Re-reads and retries when another edit lands in between: these changes touch one field only.
+ * `options.client` lets a bulk job (the plaintext upgrade) use its own paced, standard-retry client.
+ */
 export async function patchUser(
   serverId: string,
   username: string,
   patch: (secret: Record<string, unknown>) => void,
   prepare?: (secret: Readonly<Record<string, unknown>>) => Promise<void>,
+  options: { client?: SecretsManagerSender } = {},
 ): Promise<string> {
   await requireManageableServer(serverId);
+  const client = options.client ?? sm();
   for (let attempt = 0; attempt < 3; attempt++) {
-    const current = await readCurrent(serverId, username);
+    const current = await readCurrent(serverId, username, client);
     const next: Record<string, unknown> = { ...current.secret };
     await prepare?.(current.secret);
     patch(next);
     try {
-      return await writeIfCurrent(serverId, username, JSON.stringify(next), current.versionId);
+      return await writeIfCurrent(serverId, username, JSON.stringify(next), current.versionId, client);
     } catch (err) {
       if (!(err instanceof StaleVersionError) || attempt === 2) throw err;
     }

@@ -1,7 +1,8 @@
 // Generated passwords: what a form asks for on save, and the help desk's reset.
 import 'server-only';
 import { PROTOCOLS, summarizeStoredSecret, type StoredUserSecret, type UserSecretInput } from '../../secret/contract';
-import { generatePassword, hashPassword } from '../../secret/password';
+import { generatePassword } from '../../secret/password';
+import { hashUserPassword } from '../argon2';
 import type { Actor } from '../../auth/roles';
 import { auditNotice, recordAudit } from '../audit';
 import type { GeneratedPasswords, UserFormInput } from '../user-form';
@@ -21,7 +22,7 @@ export async function passwordsFor(
   if (form.password.mode === 'generate') {
     shown.main = generatePassword();
     if (legacy) stored.Password = shown.main;
-    else stored.PasswordHash = await hashPassword(shown.main);
+    else stored.PasswordHash = await hashUserPassword(shown.main);
   } else if (keepExisting) {
     stored.PasswordHash = KEPT_PASSWORD_PLACEHOLDER;
   }
@@ -31,7 +32,7 @@ export async function passwordsFor(
     shown[protocol] = value;
     stored.ProtocolOverrides = {
       ...stored.ProtocolOverrides,
-      [protocol]: legacy ? { Password: value } : { PasswordHash: await hashPassword(value) },
+      [protocol]: legacy ? { Password: value } : { PasswordHash: await hashUserPassword(value) },
     };
   }
   return { shown, stored, keepExisting };
@@ -122,7 +123,7 @@ export async function resetPassword(
       // Hashing is slow: once per slot, reused if another edit forces a retry.
       for (const { slot, kind } of reset) {
         if (!shown.has(slot)) shown.set(slot, generatePassword());
-        if (kind === 'hash' && !hashes.has(slot)) hashes.set(slot, await hashPassword(shown.get(slot)!));
+        if (kind === 'hash' && !hashes.has(slot)) hashes.set(slot, await hashUserPassword(shown.get(slot)!));
       }
     },
   ).catch((err: unknown) => {

@@ -4,7 +4,7 @@
 import 'server-only';
 import { DescribeSecretCommand, UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
 import { errorName, OutcomeUnknownError } from '../errors';
-import { PENDING_STAGE, sm } from './shared';
+import { PENDING_STAGE, sm, type SecretsManagerSender } from './shared';
 
 export type StoredState =
   | { exists: false }
@@ -37,12 +37,12 @@ export async function withRetries<T>(
 }
 
 /** The secret as stored, read with retries; `what` names the change for the message if even that fails. */
-export async function readBack(SecretId: string, what: string): Promise<StoredState> {
+export async function readBack(SecretId: string, what: string, client: SecretsManagerSender = sm()): Promise<StoredState> {
   try {
     return await withRetries(
       async () => {
         try {
-          const d = await sm().send(new DescribeSecretCommand({ SecretId }));
+          const d = await client.send(new DescribeSecretCommand({ SecretId }));
           const stages = Object.entries(d.VersionIdsToStages ?? {});
           return {
             exists: true as const,
@@ -66,10 +66,10 @@ export async function readBack(SecretId: string, what: string): Promise<StoredSt
 }
 
 /** Takes the private stage off a version that did not become current, so no unused version is left. */
-export async function dropPendingStage(SecretId: string, versionId: string): Promise<void> {
+export async function dropPendingStage(SecretId: string, versionId: string, client: SecretsManagerSender = sm()): Promise<void> {
   try {
     await withRetries(
-      () => sm().send(new UpdateSecretVersionStageCommand({ SecretId, VersionStage: PENDING_STAGE, RemoveFromVersionId: versionId })),
+      () => client.send(new UpdateSecretVersionStageCommand({ SecretId, VersionStage: PENDING_STAGE, RemoveFromVersionId: versionId })),
       {
         // The stage already moved on (another edit's pending version): nothing of ours is left.
         definite: (err) => errorName(err) === 'InvalidParameterException' || errorName(err) === 'ResourceNotFoundException',

@@ -1,7 +1,7 @@
 // What every job on a server's users relies on: the secret's name, the console's tags, reading the
 // current version, and the key sets that decide what an edit may touch.
 import 'server-only';
-import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { aws } from '../../aws/clients';
 import {
   PROTOCOLS,
@@ -44,6 +44,8 @@ export const CONTRACT_KEYS: ReadonlySet<string> = new Set<string>([...SECRET_KEY
 export type PublicKeyView = { line: string; type: string; bits: number; fingerprint: string; comment: string };
 
 export const sm = () => aws().secretsManager;
+/** What the compare-and-swap path needs of a client: the shared one, or a bulk job's paced one (bulk/client.ts). */
+export type SecretsManagerSender = Pick<SecretsManagerClient, 'send'>;
 export const userSecretId = (serverId: string, username: string) => secretName(serverId, username, secretPrefix());
 
 export function assertUsername(username: string): void {
@@ -65,10 +67,11 @@ export function homeDisplay(summary: UserSecretSummary): string {
 
 export type CurrentSecret = { secret: StoredUserSecret; versionId: string; raw: string; lastChangedAt: string | null };
 
-export async function readCurrent(serverId: string, username: string): Promise<CurrentSecret> {
+/** The user's current version; `client` is a bulk job's own (lib/console/bulk/client.ts), else the shared one. */
+export async function readCurrent(serverId: string, username: string, client: SecretsManagerSender = sm()): Promise<CurrentSecret> {
   assertUsername(username);
   try {
-    const value = await sm().send(new GetSecretValueCommand({ SecretId: userSecretId(serverId, username) }));
+    const value = await client.send(new GetSecretValueCommand({ SecretId: userSecretId(serverId, username) }));
     const parsed = parseStoredSecret(value.SecretString);
     if (!parsed.ok)
       throw new ConsoleError(`The secret of ${username} is not a JSON object, so the console will not overwrite it. Fix it in Secrets Manager.`);

@@ -15,6 +15,7 @@ import {
   type Protocol,
 } from '../../secret/contract';
 import { parseSshPublicKey } from '../../secret/ssh-public-key';
+import { verifyUserPassword } from '../argon2';
 import { recordAudit } from '../audit';
 import { explainLogin } from '../login-reasons';
 import type { LoginReason } from '../login-records';
@@ -80,7 +81,12 @@ export async function testLogin(serverId: string, request: TestLoginRequest, act
   } catch (err) {
     if (!(err instanceof NotFoundError)) throw err;
   }
-  const decision = await decideLogin({ username: request.username, password, protocol, serverId, sourceIp: request.sourceIp || null }, secretString);
+  const decision = await decideLogin(
+    { username: request.username, password, protocol, serverId, sourceIp: request.sourceIp || null },
+    secretString,
+    new Date(),
+    verifyUserPassword,
+  );
   let reason: LoginReason = decision.reason;
   let allowed = decision.allowed;
 
