@@ -131,3 +131,24 @@ test('a failed preview is a short note in the panel; the last good preview stays
   await expect(page.getByTestId('preview-answer')).toContainText('"Uid": 6104');
   expect(errors).toEqual([]);
 });
+
+test('the preview is for admins on the console’s own pages: a help-desk replay and another site are refused', async ({ adminPage, helpdeskPage }) => {
+  const captured = adminPage.waitForRequest((request) => isPreview(request) && request.method() === 'POST');
+  await adminPage.goto(`${USERS_URL}/new`);
+  await adminPage.getByLabel('User name').fill('sven');
+  const request = await captured;
+  const form = { data: request.postData() ?? '', headers: { 'content-type': request.headers()['content-type']! } };
+  const origin = new URL(adminPage.url()).origin;
+
+  const replayed = await helpdeskPage.request.post(request.url(), { ...form, headers: { ...form.headers, origin } });
+  expect(replayed.status()).toBe(403);
+  expect(await replayed.json()).toMatchObject({ code: 'forbidden', message: expect.stringContaining('your role is helpdesk') });
+
+  const elsewhere = await adminPage.request.post(request.url(), { ...form, headers: { ...form.headers, origin: 'https://evil.example' } });
+  expect(elsewhere.status()).toBe(403);
+  expect(await elsewhere.json()).toMatchObject({ code: 'cross-site' });
+
+  const own = await adminPage.request.post(request.url(), { ...form, headers: { ...form.headers, origin } });
+  expect(own.status()).toBe(200);
+  expect(await own.json()).toMatchObject({ status: 'success', data: { lambdaAnswer: { HomeDirectoryType: 'LOGICAL' } } });
+});

@@ -35,7 +35,7 @@ const { addLocalUser } = await import('@/lib/auth/local-users');
 const { configureAwsClients } = await import('@/lib/aws/clients');
 const { builtUserIndex, noteUserChanged } = await import('@/lib/console/user-index');
 const { previewUser } = await import('@/lib/console/users');
-const { getServer } = await import('@/lib/console/servers');
+const { forgetServerDescriptions, getServer } = await import('@/lib/console/servers');
 const { POST } = await import('@/app/api/servers/[serverId]/users/preview/route');
 
 const SERVER = 's-1a2b3c4d5e6f70819';
@@ -275,6 +275,29 @@ describe('what it answers', () => {
     expect(answer.json.data).toMatchObject({ storedSecret: null, lambdaAnswer: null, publicKeys: [] });
     expect((answer.json.data as { fieldErrors: Record<string, string[]> }).fieldErrors.publicKeys![0]).toMatch(/private key/);
     expect(answer.text).not.toContain(PRIVATE_KEY_BODY);
+  });
+});
+
+describe('when AWS fails', () => {
+  it('answers 502 with the console’s own message and logs only the error’s name', async () => {
+    forgetServerDescriptions();
+    onCall = (command) => {
+      if (command === 'DescribeServerCommand')
+        throw Object.assign(new Error('Rate exceeded for route-user hunter2'), { name: 'ThrottlingException' });
+    };
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const answer = await post();
+      expect(answer.status).toBe(502);
+      expect(answer.json).toEqual({ status: 'error', code: 'failed', message: 'AWS is throttling requests right now; reload the page in a moment.' });
+      const lines = logged.mock.calls.flat().join('\n');
+      expect(lines).toContain('"error":"ThrottlingException"');
+      expect(lines).not.toContain('hunter2');
+    } finally {
+      logged.mockRestore();
+    }
+    onCall = null;
+    expect((await post()).status).toBe(200);
   });
 });
 

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { fieldErrorsFrom, type ActionState } from '@/lib/auth/authed-action';
 import { authorizeRequest } from '@/lib/auth/request-auth';
-import { errorName, NotFoundError, ConsoleError, userMessage } from '@/lib/console/errors';
+import { ConsoleError, errorCode, errorName, NotFoundError, userMessage } from '@/lib/console/errors';
 import { readFormBody } from '@/lib/console/request-body';
 import { serverIdFromSegment } from '@/lib/console/route-params';
 import { userFormFieldsSchema } from '@/lib/console/user-form';
@@ -66,6 +66,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ ser
     if (err instanceof ConsoleError) return answer(409, { status: 'error', code: 'failed', message: err.message });
     // The error's name only: AWS messages can echo input.
     console.error(JSON.stringify({ level: 'error', event: 'preview-failed', actor: auth.actor.username, error: errorName(err) }));
-    return answer(502, { status: 'error', code: 'failed', message: userMessage(err, 'read') });
+    // AWS failing is a bad gateway; anything else is the console's own failure.
+    return answer(errorCode(err) === 'unexpected' ? 500 : 502, { status: 'error', code: 'failed', message: userMessage(err, 'read') });
   }
 }
