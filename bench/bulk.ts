@@ -12,6 +12,7 @@ import { startImport } from '../lib/console/bulk/apply';
 import { bulkSecretsManager } from '../lib/console/bulk/client';
 import { planImport } from '../lib/console/bulk/dry-run';
 import { CSV_COLUMNS } from '../lib/console/bulk/format';
+import { withBackoff } from '../lib/console/bulk/retry';
 import { startUpgrade } from '../lib/console/bulk/upgrade';
 import { consoleArgon2Backend, hashUserPassword } from '../lib/console/argon2';
 import { secretName } from '../lib/secret/contract';
@@ -158,8 +159,11 @@ export async function runBulkBench(): Promise<void> {
       for (let i = 0; i < ROWS; i += 50) {
         await Promise.all(
           Array.from({ length: Math.min(50, ROWS - i) }, (_, j) =>
-            clients.secretsManager.send(
-              new CreateSecretCommand({ Name: secretName(UPGRADE_SERVER, `plain${String(i + j).padStart(5, '0')}`), SecretString: plaintext }),
+            // The bulk client with back-off: the shared adaptive one crawls through the throttling while seeding.
+            withBackoff(() =>
+              bulkSecretsManager().send(
+                new CreateSecretCommand({ Name: secretName(UPGRADE_SERVER, `plain${String(i + j).padStart(5, '0')}`), SecretString: plaintext }),
+              ),
             ),
           ),
         );
