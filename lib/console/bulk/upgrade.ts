@@ -1,9 +1,9 @@
 // Plaintext passwords to argon2id, in place: each plaintext is read, its hash written and the
 // plaintext removed in one compare-and-swap write per user, so the password stays the same and a
 // change made meanwhile is never overwritten. Running it again continues where it stopped.
-// It runs on its own paced client (bulk/client.ts: standard retries, not the shared clients' adaptive
-// mode): PutSecretValue and UpdateSecretVersionStage share one Secrets Manager quota of 50 calls a
-// second per account and region, and each user takes one of each, so the writes are paced under it.
+// It runs on the bulk jobs' client (bulk/client.ts: standard retries, not the shared clients' adaptive
+// mode), paced: PutSecretValue and UpdateSecretVersionStage share one Secrets Manager quota of 50
+// calls a second per account and region, and each user takes one of each.
 import 'server-only';
 import { DescribeServerCommand } from '@aws-sdk/client-transfer';
 import type { Actor } from '../../auth/roles';
@@ -148,7 +148,7 @@ export async function startUpgrade(
     if (attempt > 1) job.retries++;
   });
   // One user.upgrade-password record per user, written 100 to a PutLogEvents call as users finish
-  // (one call per user through the shared client was the upgrade's slowest part under throttling).
+  // (one PutLogEvents per user went through the shared adaptive client, which throttling slows).
   const auditWrites: Promise<unknown>[] = [];
   let auditBuffer: Parameters<typeof recordAuditBatch>[1] = [];
   const flushAudit = () => {
