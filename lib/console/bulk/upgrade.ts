@@ -10,6 +10,7 @@ import { ConsoleError } from '../errors';
 import { patchUser } from '../users/compare-and-swap';
 import { requireManageableServer } from '../users/shared';
 import { hashPasswordOffThread } from './hash-pool';
+import { JobFile, readJobFile } from './jobs';
 import { plaintextSlots } from './posture';
 import { readAllUsers } from './read-all';
 import { forEachBounded, withBackoff } from './retry';
@@ -55,7 +56,9 @@ export type UpgradeStatus = 'upgraded' | 'nothing-to-do' | 'failed';
 export type UpgradeResult = { username: string; status: UpgradeStatus; slots: string[]; message?: string };
 export type UpgradeJob = {
   serverId: string;
-  state: 'running' | 'finished';
+  actor: string;
+  /** `interrupted`: read from the job's file after the process that ran it stopped (see jobs.ts). */
+  state: 'running' | 'finished' | 'interrupted';
   startedAt: string;
   finishedAt: string | null;
   total: number;
@@ -63,9 +66,11 @@ export type UpgradeJob = {
   results: UpgradeResult[];
 };
 
-const jobs: Map<string, { job: UpgradeJob; done: Promise<UpgradeJob> }> = ((
-  globalThis as { __transferDeskUpgrades?: Map<string, { job: UpgradeJob; done: Promise<UpgradeJob> }> }
-).__transferDeskUpgrades ??= new Map<string, { job: UpgradeJob; done: Promise<UpgradeJob> }>());
+type UpgradeRecord = { job: UpgradeJob; done: Promise<UpgradeJob>; file: JobFile<UpgradeJob> };
+const jobs: Map<string, UpgradeRecord> = ((globalThis as { __transferDeskUpgrades?: Map<string, UpgradeRecord> }).__transferDeskUpgrades ??= new Map<
+  string,
+  UpgradeRecord
+>());
 
 /** Hashes each plaintext of one user and removes it, in one compare-and-swap write. */
 export async function upgradeUser(serverId: string, username: string): Promise<{ slots: string[] }> {
@@ -111,13 +116,14 @@ export async function startUpgrade(
   if (!check.ours && !options.override)
     throw new ConsoleError(`${check.reason} Nothing was changed. Confirm the override only if the Lambda verifies argon2id hashes.`);
   const running = jobs.get(serverId);
-  if (running?.job.state === 'running') return running;
+  if (running?.job.state === 'running') return { job: running.job, done: running.done };
   const targets =
     usernames === 'all'
       ? (await readAllUsers(serverId)).filter((u) => u.secret && plaintextSlots(u.secret).length > 0).map((u) => u.username)
       : usernames;
   const job: UpgradeJob = {
     serverId,
+    actor: actor.username,
     state: 'running',
     startedAt: new Date().toISOString(),
     finishedAt: null,
@@ -125,7 +131,17 @@ export async function startUpgrade(
     counts: { upgraded: 0, 'nothing-to-do': 0, failed: 0 },
     results: [],
   };
-  const done = (async () => {
+  const entry = { job, done: Promise.resolve(job) } as Omit<UpgradeRecord, 'file'> as UpgradeRecord;
+  entry.file = new JobFile(
+    'upgrade',
+    serverId,
+    () => ({ ...job, counts: { ...job.counts }, results: [...job.results] }),
+    () => jobs.get(serverId) === entry,
+  );
+  jobs.set(serverId, entry);
+  await entry.file.flush();
+  entry.file.startHeartbeat();
+  entry.done = (async () => {
     try {
       await forEachBounded(targets, options.concurrency ?? 4, async (username) => {
         let result: UpgradeResult;
@@ -148,19 +164,43 @@ export async function startUpgrade(
         }
         job.results.push(result);
         job.counts[result.status]++;
+        entry.file.changed();
       });
     } finally {
       job.state = 'finished';
       job.finishedAt = new Date().toISOString();
+      entry.file.stopHeartbeat();
+      await entry.file.flush();
     }
     return job;
   })();
-  const entry = { job, done };
-  jobs.set(serverId, entry);
-  return entry;
+  return { job: entry.job, done: entry.done };
 }
 
 export function upgradeStatus(serverId: string): UpgradeJob | null {
   const entry = jobs.get(serverId);
   return entry ? { ...entry.job, counts: { ...entry.job.counts }, results: [...entry.job.results] } : null;
+}
+
+/**
+ * The server's last upgrade as this process knows it, else as its job file says (after a restart a
+ * run that was going shows as interrupted with its counts; running it again continues, since users
+ * already upgraded have nothing left to do). `persistError`: the file could not be written.
+ */
+export async function upgradeJob(serverId: string): Promise<{ job: UpgradeJob; elsewhere: boolean; persistError: string | null } | null> {
+  const entry = jobs.get(serverId);
+  if (entry) return { job: upgradeStatus(serverId)!, elsewhere: false, persistError: entry.file.lastError };
+  const stored = await readJobFile<UpgradeJob>('upgrade', serverId);
+  if (!stored || stored.job.serverId !== serverId) return null;
+  return {
+    job: { ...stored.job, state: stored.liveness === 'interrupted' ? 'interrupted' : stored.job.state },
+    elsewhere: stored.liveness === 'running-elsewhere',
+    persistError: null,
+  };
+}
+
+/** Forgets the upgrades this process holds, as a restart would (tests). */
+export function forgetUpgradesInMemory(): void {
+  for (const entry of jobs.values()) entry.file.stopHeartbeat();
+  jobs.clear();
 }
