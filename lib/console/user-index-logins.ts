@@ -158,6 +158,12 @@ export async function loginHistoryOfServer(serverId: string): Promise<LoginHisto
   };
 }
 
+/** Forgets what was read of one server's logins (a recount of the security posture). */
+export function forgetLoginIndex(serverId: string): void {
+  indexes.delete(serverId);
+  oldest.delete(serverId);
+}
+
 /** Forgets what was read (tests and the bench). */
 export function resetLoginIndexes(): void {
   indexes.clear();

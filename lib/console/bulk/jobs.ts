@@ -88,7 +88,9 @@ export class JobFile<T extends { state: string }> {
     private readonly key: string,
     private readonly snapshot: () => T,
     private readonly stillOwner: () => boolean,
-  ) {}
+  ) {
+    if (!KEY.test(key)) throw new Error('not a job key');
+  }
 
   changed(): void {
     this.dirty = true;

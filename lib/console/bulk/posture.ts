@@ -8,7 +8,7 @@ import 'server-only';
 import type { StoredUserSecret } from '../../secret/contract';
 import { attentionOf, type Attention } from '../user-index-attention';
 import { indexedUser, refreshUserIndex, userIndex } from '../user-index';
-import { loginHistoryOfServer } from '../user-index-logins';
+import { forgetLoginIndex, loginHistoryOfServer } from '../user-index-logins';
 import { requireManageableServer } from '../users/shared';
 
 export {
@@ -46,11 +46,13 @@ export function assessPosture(
 /**
  * The server's posture from its user index, waiting at most `waitMs` for a first build (a large
  * server's keeps running behind the page); `recount` rebuilds the index first (an admin who fixed
- * secrets outside the console), waiting for that build as long as `waitMs` allows.
+ * secrets outside the console) and re-reads the login history, waiting for the build as long as
+ * `waitMs` allows.
  */
 export async function serverPosture(serverId: string, options: { waitMs?: number; recount?: boolean } = {}): Promise<PostureResult> {
   await requireManageableServer(serverId);
   const waitMs = options.waitMs ?? 10_000;
+  if (options.recount) forgetLoginIndex(serverId);
   const [status, history] = await Promise.all([
     options.recount ? refreshUserIndex(serverId, { waitMs }) : userIndex(serverId, { waitMs }),
     loginHistoryOfServer(serverId),
