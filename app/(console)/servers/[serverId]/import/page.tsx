@@ -37,7 +37,8 @@ export default async function ImportPage({ params, searchParams }: Props) {
   const title = server.ok ? (server.data!.name ?? serverId) : serverId;
   const [view, recent] = await Promise.all([
     importId ? load('the import', () => importJob(serverId, importId)) : Promise.resolve(null),
-    load('the recent imports', () => recentImports(serverId)),
+    // Only without a job in view: that page refreshes every second while its job runs.
+    importId ? Promise.resolve(null) : load('the recent imports', () => recentImports(serverId)),
   ]);
   const job = view?.ok ? (view.data?.job ?? null) : null;
   // No record of the run at all (its file was pruned, or it ran on a console with another jobs directory): what AWS says.
@@ -167,7 +168,7 @@ export default async function ImportPage({ params, searchParams }: Props) {
           <LoadError message={recovered.message} />
         )
       ) : null}
-      {recent.ok && recent.data.filter((r) => r.job.importId !== importId).length > 0 ? (
+      {recent?.ok && recent.data.length > 0 ? (
         <section aria-labelledby="recent-heading">
           <h2 id="recent-heading">Recent imports</h2>
           <table aria-label="Recent imports">
@@ -181,24 +182,22 @@ export default async function ImportPage({ params, searchParams }: Props) {
               </tr>
             </thead>
             <tbody>
-              {recent.data
-                .filter((r) => r.job.importId !== importId)
-                .map(({ job: r, needReset: lost }) => (
-                  <tr key={r.importId}>
-                    <td>
-                      <Link href={`?job=${r.importId}`}>{r.fileName}</Link>
-                    </td>
-                    <td>{when(r.startedAt)}</td>
-                    <td>{r.actor}</td>
-                    <td>
-                      {r.state === 'interrupted' ? <span className="badge warn">Interrupted</span> : r.state === 'running' ? 'Running' : 'Finished'}
-                      {lost.length ? <span className="badge warn">{lost.length} need a new password</span> : null}
-                    </td>
-                    <td>
-                      {r.counts.created} created, {r.counts.failed} failed of {r.total}
-                    </td>
-                  </tr>
-                ))}
+              {recent.data.map(({ job: r, needReset: lost }) => (
+                <tr key={r.importId}>
+                  <td>
+                    <Link href={`?job=${r.importId}`}>{r.fileName}</Link>
+                  </td>
+                  <td>{when(r.startedAt)}</td>
+                  <td>{r.actor}</td>
+                  <td>
+                    {r.state === 'interrupted' ? <span className="badge warn">Interrupted</span> : r.state === 'running' ? 'Running' : 'Finished'}
+                    {lost.length ? <span className="badge warn">{lost.length} need a new password</span> : null}
+                  </td>
+                  <td>
+                    {r.counts.created} created, {r.counts.failed} failed of {r.total}
+                  </td>
+                </tr>
+              ))}
             </tbody>
           </table>
           <p className="muted">Records of imports are kept {JOB_FILES_KEPT_DAYS} days; they never hold a password.</p>
