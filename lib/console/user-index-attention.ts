@@ -92,7 +92,11 @@ export function attentionOf(
     if (user.plaintextSlots.length) categories.plaintext.push({ username, detail: user.plaintextSlots.map(slotKey).join(', ') });
     if (user.weakKeys.length) categories['weak-keys'].push({ username, detail: user.weakKeys.join(', ') });
     if (user.uid === 0) categories['uid-0'].push({ username, detail: 'UID 0' });
-    if (user.uid !== null) byUid.set(user.uid, [...(byUid.get(user.uid) ?? []), username]);
+    if (user.uid !== null) {
+      const sharing = byUid.get(user.uid);
+      if (sharing) sharing.push(username);
+      else byUid.set(user.uid, [username]);
+    }
     // A secret the contract cannot read has no allow-list to speak of: it is counted as unreadable only.
     if (!user.allowListed && !user.unparsable) categories['no-allow-list'].push({ username, detail: 'from any address' });
     const expiry = user.expiresAt ? Date.parse(user.expiresAt) : NaN;
@@ -108,10 +112,12 @@ export function attentionOf(
   }
   for (const [uid, names] of byUid) {
     if (names.length < 2) continue;
+    // At most five others are named, so thousands sharing one UID cost a linear pass, not a square.
+    const firstSix = names.slice(0, 6);
     for (const username of names) {
-      const others = names.filter((n) => n !== username);
-      const shown = others.slice(0, 5).join(', ') + (others.length > 5 ? ` and ${others.length - 5} more` : '');
-      categories['shared-uid'].push({ username, detail: `UID ${uid}, with ${shown}` });
+      const named = firstSix.filter((n) => n !== username).slice(0, 5);
+      const more = names.length - 1 - named.length;
+      categories['shared-uid'].push({ username, detail: `UID ${uid}, with ${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}` });
     }
   }
   categories['shared-uid'].sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0));

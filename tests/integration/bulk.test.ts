@@ -17,7 +17,15 @@ import { configureAwsClients } from '@/lib/aws/clients';
 import type { Actor } from '@/lib/auth/roles';
 import { listAudit } from '@/lib/console/audit';
 import { bulkSecretsManager } from '@/lib/console/bulk/client';
-import { forgetImportsInMemory, importJob, importStatus, startImport, takeImportPasswords, usersOfImport } from '@/lib/console/bulk/apply';
+import {
+  forgetImportsInMemory,
+  importJob,
+  importStatus,
+  resetLostPasswords,
+  startImport,
+  takeImportPasswords,
+  usersOfImport,
+} from '@/lib/console/bulk/apply';
 import { jobsDir } from '@/lib/console/bulk/jobs';
 import { planImport, rowToken } from '@/lib/console/bulk/dry-run';
 import { exportUsers } from '@/lib/console/bulk/export';
@@ -307,6 +315,27 @@ describe('a console restart during an import', () => {
     }
     expect(before + afterDownload).not.toMatch(/argon2|PasswordHash/);
     expect(JSON.parse(afterDownload)).toMatchObject({ job: { passwordsDownloaded: true, passwordsWaiting: false } });
+
+    // The users whose passwords were lost get new ones through the users' own reset, delivered once.
+    const hashBefore = (await sm.send(new GetSecretValueCommand({ SecretId: `aws/transfer/${SERVER}/restart-1` }))).SecretString!;
+    expect(await resetLostPasswords(SERVER, dryRun.importId, admin)).toEqual({ reset: ['restart-1', 'restart-3'], failed: [] });
+    expect((await importJob(SERVER, dryRun.importId))?.needReset).toEqual([]);
+    const renewed = parse<{ username: string; which: string; password: string }>((await takeImportPasswords(SERVER, dryRun.importId))!, {
+      columns: true,
+    });
+    expect(renewed.map((p) => `${p.username} ${p.which}`).sort()).toEqual(['restart-1 password', 'restart-3 password']);
+    const hashAfter = (await sm.send(new GetSecretValueCommand({ SecretId: `aws/transfer/${SERVER}/restart-1` }))).SecretString!;
+    expect(hashAfter).not.toBe(hashBefore);
+    expect(hashAfter).toMatch(/"PasswordHash":"\$argon2id\$/);
+    for (const { password } of renewed) expect(readFileSync(fileOf(dryRun.importId), 'utf8')).not.toContain(password);
+    const audit = await listAudit({ serverId: SERVER, action: 'user.reset-password' });
+    expect(
+      audit.records
+        .filter((r) => r.username?.startsWith('restart-'))
+        .map((r) => r.username)
+        .sort(),
+    ).toEqual(['restart-1', 'restart-3']);
+    await expect(resetLostPasswords(SERVER, dryRun.importId, admin)).rejects.toThrow(/No user of this import is waiting/);
   });
 });
 

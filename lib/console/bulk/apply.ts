@@ -16,6 +16,7 @@ import { validateUserForm, type GeneratedPasswords } from '../user-form';
 import { noteUserChanged } from '../user-index';
 import { reserveUid } from '../user-index-uids';
 import { serverSecretEntries } from '../users/list';
+import { resetPassword, slotLabel, type PasswordSlot } from '../users/passwords';
 import { requireManageableServer, TAG_MANAGED, TAG_UID, userSecretId } from '../users/shared';
 import { bulkSecretsManager } from './client';
 import { hashPasswordOffThread } from './hash-pool';
@@ -53,6 +54,8 @@ export type ImportJob = {
   passwordsLost: boolean;
   /** Users an earlier run of this import created whose generated passwords were lost undelivered. */
   passwordsLostEarlier: string[];
+  /** Which passwords were generated for each user ('main', 'SFTP', …): what a reset of lost ones renews. */
+  generatedSlots: Record<string, PasswordSlot[]>;
   awsCalls: number;
   retries: number;
 };
@@ -93,6 +96,7 @@ function publicJob(record: JobRecord): ImportJob {
     results: record.job.results.map((r) => ({ ...r })),
     passwordsFor: [...record.job.passwordsFor],
     passwordsLostEarlier: [...record.job.passwordsLostEarlier],
+    generatedSlots: { ...record.job.generatedSlots },
     passwordsWaiting: record.passwords.length > 0,
   };
 }
@@ -264,6 +268,7 @@ export async function startImport(
     passwordsFor: [...new Set(carried.map((line) => line.username))],
     passwordsLost: false,
     passwordsLostEarlier: [...new Set(lostEarlier)],
+    generatedSlots: { ...(running?.job.generatedSlots ?? earlier?.job.generatedSlots ?? {}) },
     awsCalls: 0,
     retries: 0,
   };
@@ -337,7 +342,13 @@ async function runImport(
         for (const [slot, password] of Object.entries(outcome.passwords ?? {})) {
           if (password) record.passwords.push({ username: row.username, slot: slot === 'main' ? 'password' : `${slot} password`, password });
         }
-        if (Object.values(outcome.passwords ?? {}).some(Boolean)) job.passwordsFor.push(row.username);
+        const slots = Object.entries(outcome.passwords ?? {})
+          .filter(([, password]) => Boolean(password))
+          .map(([slot]) => slot as PasswordSlot);
+        if (slots.length) {
+          job.passwordsFor.push(row.username);
+          job.generatedSlots[row.username] = slots;
+        }
         auditBuffer.push({
           action: 'user.create',
           serverId: job.serverId,
@@ -417,6 +428,7 @@ function fromFile(stored: StoredJob<ImportJob>): ImportJobView {
     state: stored.liveness === 'interrupted' ? 'interrupted' : stored.job.state,
     passwordsFor,
     passwordsLostEarlier: lostEarlier,
+    generatedSlots: stored.job.generatedSlots ?? {},
     passwordsLost: lost,
     passwordsWaiting: lost ? false : stored.job.passwordsWaiting,
   };
@@ -468,7 +480,7 @@ export function forgetImportsInMemory(): void {
  */
 export async function takeImportPasswords(serverId: string, importId: string): Promise<string | null> {
   const record = registry.get(importId);
-  if (!record || record.job.serverId !== serverId || record.job.state !== 'finished' || record.passwords.length === 0) return null;
+  if (!record || record.job.serverId !== serverId || record.job.state === 'running' || record.passwords.length === 0) return null;
   const lines = record.passwords.splice(0, record.passwords.length);
   record.job.passwordsDownloaded = true;
   discardPasswords(importId);
@@ -478,4 +490,67 @@ export async function takeImportPasswords(serverId: string, importId: string): P
     [['username', 'which', 'password', 'connect'], ...lines.map((l) => [l.username, l.slot, l.password, connectionInstructions(server, l.username)])],
     { record_delimiter: '\n' },
   );
+}
+
+/** Takes a job known from its file into this process (to hold the new passwords of a reset until their download). */
+function adopt(job: ImportJob): JobRecord {
+  const record = { job: structuredClone(job), passwords: [], passwordsTimer: null, done: Promise.resolve(job) } as Omit<
+    JobRecord,
+    'file'
+  > as JobRecord;
+  record.file = new JobFile(
+    'import',
+    job.importId,
+    () => storedJob(record),
+    () => registry.get(job.importId) === record,
+  );
+  registry.set(job.importId, record);
+  return record;
+}
+
+export type LostPasswordsReset = { reset: string[]; failed: { username: string; message: string }[] };
+
+/**
+ * Resets the passwords of the users this import created whose generated passwords were lost
+ * undelivered (the list comes from the job, never from the request): each through the users'
+ * own reset (`resetPassword`: one write and one audit record each, a hash stays a hash), the new
+ * passwords kept in memory for one download, as the import's were.
+ */
+export async function resetLostPasswords(serverId: string, importId: string, actor: Actor): Promise<LostPasswordsReset> {
+  await requireManageableServer(serverId);
+  const view = await importJob(serverId, importId);
+  if (!view) throw new ConsoleError('This console has no record of that import. Nothing was changed.');
+  if (view.job.state === 'running') throw new ConsoleError('The import is still running; reset its users once it has ended. Nothing was changed.');
+  if (view.needReset.length === 0) throw new ConsoleError('No user of this import is waiting for a new password. Nothing was changed.');
+  const record = registry.get(importId) ?? adopt(view.job);
+  const { job } = record;
+  const result: LostPasswordsReset = { reset: [], failed: [] };
+  await forEachBounded(view.needReset, 4, async (username) => {
+    try {
+      const slots = job.generatedSlots[username];
+      const { passwords } = await resetPassword(serverId, username, actor, {
+        passwords: slots?.length ? slots : undefined,
+        reason: `Import ${importId}: its generated password was never delivered`,
+      });
+      for (const [slot, password] of Object.entries(passwords)) {
+        if (password) record.passwords.push({ username, slot: slotLabel(slot as PasswordSlot), password });
+      }
+      result.reset.push(username);
+    } catch (err) {
+      result.failed.push({ username, message: err instanceof ConsoleError ? err.message : `Not reset (${errorName(err)}); try again.` });
+    }
+  });
+  // Whoever is still without a password stays listed; those reset wait for the download like an import's.
+  const stillLost = view.needReset.filter((name) => !result.reset.includes(name));
+  job.passwordsFor = [...new Set([...(job.passwordsLost ? [] : job.passwordsFor), ...result.reset])];
+  job.passwordsLostEarlier = stillLost;
+  job.passwordsLost = false;
+  job.passwordsDownloaded = false;
+  if (record.passwordsTimer) clearTimeout(record.passwordsTimer);
+  if (record.passwords.length > 0) {
+    record.passwordsTimer = setTimeout(() => discardPasswords(importId), PASSWORDS_KEPT_MS);
+    record.passwordsTimer.unref();
+  }
+  await record.file.flush();
+  return result;
 }

@@ -9,12 +9,13 @@ import { COLUMN_HELP, CSV_COLUMNS } from '@/lib/console/bulk/format';
 import { load } from '@/lib/console/load';
 import { serverIdFromSegment } from '@/lib/console/route-params';
 import { getServer } from '@/lib/console/servers';
-import { applyImportAction, dryRunImportAction } from './actions';
+import { applyImportAction, dryRunImportAction, resetLostPasswordsAction } from './actions';
 import { ImportFlow } from './import-flow';
+import { ResetLostPasswords } from './reset-lost-passwords';
 
 export const metadata = { title: 'Import users' };
 
-type Props = { params: Promise<{ serverId: string }>; searchParams: Promise<{ job?: string }> };
+type Props = { params: Promise<{ serverId: string }>; searchParams: Promise<{ job?: string; reset?: string }> };
 
 const STATUS_LABELS = {
   pending: 'Waiting',
@@ -30,7 +31,8 @@ export default async function ImportPage({ params, searchParams }: Props) {
   await requirePageRole('admin');
   const serverId = serverIdFromSegment((await params).serverId);
   if (!serverId) notFound();
-  const jobParam = (await searchParams).job;
+  const { job: jobParam, reset: resetParam } = await searchParams;
+  const resetCount = typeof resetParam === 'string' && /^\d{1,6}$/.test(resetParam) ? Number(resetParam) : null;
   const importId = typeof jobParam === 'string' && /^[0-9a-f-]{36}$/.test(jobParam) ? jobParam : null;
   const server = await load('the server', () => getServer(serverId));
   if (server.ok && !server.data) notFound();
@@ -96,7 +98,12 @@ export default async function ImportPage({ params, searchParams }: Props) {
               created are not).
             </p>
           ) : null}
-          {job.state === 'finished' && job.passwordsWaiting ? (
+          {resetCount !== null ? (
+            <p className="alert ok" role="status">
+              {resetCount === 1 ? '1 password was reset' : `${resetCount} passwords were reset`} (one audit record each). Download them once below.
+            </p>
+          ) : null}
+          {job.state !== 'running' && job.passwordsWaiting ? (
             <form method="post" action={`/servers/${serverId}/import/passwords`} className="alert warn">
               <input type="hidden" name="importId" value={job.importId} />
               <p>
@@ -114,10 +121,13 @@ export default async function ImportPage({ params, searchParams }: Props) {
               <h3 id="reset-heading">{needReset.length === 1 ? '1 user needs' : `${needReset.length} users need`} a new password</h3>
               <p>
                 These users were created with a generated password that was never downloaded: it was kept only in the memory of the console process
-                (never on disk), which {job.state === 'interrupted' ? 'stopped' : 'has forgotten it'}. Nobody knows these passwords. Reset each one’s
-                password from its page (Reset password: the new password is shown once, and the audit trail records the reset), unless you have done
-                so already.
+                (never on disk), which {job.state === 'interrupted' ? 'stopped' : 'has forgotten it'}. Nobody knows these passwords. Reset them all
+                here (each user’s generated passwords, as Reset password does, with one audit record each; the new passwords are then downloaded
+                once), or each one from its page.
               </p>
+              {job.state !== 'running' ? (
+                <ResetLostPasswords action={resetLostPasswordsAction.bind(null, serverId, job.importId)} count={needReset.length} />
+              ) : null}
               <ul aria-label="Users whose password was lost">
                 {needReset.map((name) => (
                   <li key={name}>
