@@ -60,7 +60,7 @@ export const resetLostPasswordsAction = authedAction(
       revalidatePath(`/servers/${input.serverId}/import`);
       return {
         status: 'error',
-        message: `${reset.length} passwords reset (download them above); ${failed.length} not: ${failed.map((f) => `${f.username}: ${f.message}`).join(' ')}`,
+        message: `${reset.length === 1 ? '1 password' : `${reset.length} passwords`} reset (download them above); ${failed.length} not: ${failed.map((f) => `${f.username}: ${f.message}`).join(' ')}`,
       } as const;
     }
     redirect(`/servers/${input.serverId}/import?job=${input.importId}&reset=${reset.length}`);
