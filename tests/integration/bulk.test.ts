@@ -21,6 +21,7 @@ import {
   forgetImportsInMemory,
   importJob,
   importStatus,
+  recentImports,
   resetLostPasswords,
   startImport,
   takeImportPasswords,
@@ -252,7 +253,7 @@ describe('a console restart during an import', () => {
       }),
     ),
   ].join('\n');
-  const fileOf = (importId: string) => path.join(jobsDir(), `import-${importId}.json`);
+  const fileOf = (importId: string) => path.join(jobsDir(), `import-${SERVER}-${importId}.json`);
   const stored = (importId: string) => JSON.parse(readFileSync(fileOf(importId), 'utf8')) as { job: { state: string; counts: { created: number } } };
 
   async function until(check: () => boolean, what: string): Promise<void> {
@@ -283,6 +284,10 @@ describe('a console restart during an import', () => {
     // restart-1 and restart-3 were created with a generated password nobody received.
     expect(view?.needReset).toEqual(['restart-1', 'restart-3']);
     expect(await takeImportPasswords(SERVER, dryRun.importId)).toBeNull();
+    // The import page lists it among the server's recent imports (no other server's).
+    const recent = await recentImports(SERVER);
+    expect(recent.find((r) => r.job.importId === dryRun.importId)).toMatchObject({ job: { state: 'interrupted', fileName: 'restart.csv' } });
+    expect(await recentImports(SAMPLE)).toEqual([]);
 
     // The old run's last calls end; a run that is no longer registered never rewrites the file.
     releaseHung();

@@ -89,6 +89,9 @@ export function connectionInstructions(server: Pick<ServerSummary, 'serverId' | 
   return `sftp ${port ? `-P ${port} ` : ''}${username}@${hostname}`;
 }
 
+/** An import's job file is named by its server and id, so a server's recent imports are found by name. */
+const jobKey = (serverId: string, importId: string) => `${serverId}-${importId}`;
+
 function publicJob(record: JobRecord): ImportJob {
   return {
     ...record.job,
@@ -276,7 +279,7 @@ export async function startImport(
   const record = { job, passwords: carried, passwordsTimer: null, done: Promise.resolve(job) } as Omit<JobRecord, 'file'> as JobRecord;
   record.file = new JobFile(
     'import',
-    job.importId,
+    jobKey(job.serverId, job.importId),
     () => storedJob(record),
     () => registry.get(job.importId) === record,
   );
@@ -452,13 +455,13 @@ export async function importJob(serverId: string, importId: string): Promise<Imp
       persistError: record.file.lastError,
     };
   }
-  const stored = await readJobFile<ImportJob>('import', importId);
+  const stored = await readJobFile<ImportJob>('import', jobKey(serverId, importId));
   return stored && stored.job.serverId === serverId ? fromFile(stored) : null;
 }
 
 /** This server's recent imports (this process's and those on disk), newest first. */
 export async function recentImports(serverId: string, limit = 10): Promise<ImportJobView[]> {
-  const stored = await listJobFiles<ImportJob>('import', '', 200);
+  const stored = await listJobFiles<ImportJob>('import', `${serverId}-`, limit);
   const views = new Map<string, ImportJobView>();
   for (const s of stored) if (s.job.serverId === serverId) views.set(s.job.importId, fromFile(s));
   for (const [id, record] of registry) if (record.job.serverId === serverId) views.set(id, (await importJob(serverId, id))!);
@@ -500,7 +503,7 @@ function adopt(job: ImportJob): JobRecord {
   > as JobRecord;
   record.file = new JobFile(
     'import',
-    job.importId,
+    jobKey(job.serverId, job.importId),
     () => storedJob(record),
     () => registry.get(job.importId) === record,
   );

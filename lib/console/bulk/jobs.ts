@@ -34,8 +34,8 @@ const processOwner: Owner = ((globalThis as { __transferDeskJobOwner?: Owner }).
   instance: randomUUID(),
 });
 
-/** Job keys are ids the console makes (UUID-shaped import ids, server ids): nothing else reaches a path. */
-const KEY = /^[a-z0-9-]{1,80}$/;
+/** Job keys are ids the console makes (`<server id>-<import id>`, server ids): nothing else reaches a path. */
+const KEY = /^[a-z0-9-]{1,100}$/;
 
 function fileOf(kind: JobKind, key: string): string {
   if (!KEY.test(key)) throw new Error('not a job key');
@@ -195,12 +195,13 @@ function parseJobFile<T>(text: string, kind: JobKind, key: string): StoredJob<T>
   return { job: job as T, updatedAt, liveness, ownerGone: liveness === 'interrupted' || processIsGone(owner) };
 }
 
-/** The jobs of one kind whose key starts with `keyPrefix`, newest first (at most `limit`). */
+/** The jobs of one kind whose key starts with `keyPrefix`, most recently written first: only the newest `limit` files are read. */
 export async function listJobFiles<T>(kind: JobKind, keyPrefix: string, limit = 10): Promise<StoredJob<T>[]> {
   void pruneJobFiles();
+  const dir = jobsDir();
   let names: string[];
   try {
-    names = await readdir(/*turbopackIgnore: true*/ jobsDir());
+    names = await readdir(/*turbopackIgnore: true*/ dir);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
@@ -209,8 +210,12 @@ export async function listJobFiles<T>(kind: JobKind, keyPrefix: string, limit = 
     .filter((n) => n.startsWith(`${kind}-${keyPrefix}`) && n.endsWith('.json'))
     .map((n) => n.slice(kind.length + 1, -'.json'.length))
     .filter((k) => KEY.test(k));
-  const jobs = (await Promise.all(keys.map((key) => readJobFile<T>(kind, key)))).filter((j): j is StoredJob<T> => j !== null);
-  return jobs.sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0)).slice(0, limit);
+  const dated = await Promise.all(
+    keys.map(async (key) => ({ key, mtime: (await stat(/*turbopackIgnore: true*/ fileOf(kind, key)).catch(() => null))?.mtimeMs ?? 0 })),
+  );
+  const newest = dated.sort((a, b) => b.mtime - a.mtime).slice(0, limit);
+  const jobs = await Promise.all(newest.map(({ key }) => readJobFile<T>(kind, key)));
+  return jobs.filter((j): j is StoredJob<T> => j !== null);
 }
 
 let lastPrune = 0;
