@@ -236,11 +236,13 @@ export async function startImport(
   const { dryRun, applicable } = await planImport(serverId, fileName, text);
   if (dryRun.importId !== confirmedImportId)
     throw new ConsoleError('The file is not the one whose dry run was confirmed. Run the dry run again. Nothing was written.');
+  // An earlier run of the same file: passwords still waiting move to this run (still delivered once);
+  // users whose passwords were lost stay listed for a reset. Read before the check below, so nothing
+  // awaits between finding no running job and registering this one.
+  const onDisk = registry.has(dryRun.importId) ? null : await importJob(serverId, dryRun.importId);
   const running = registry.get(dryRun.importId);
   if (running && running.job.state === 'running') return { job: publicJob(running), done: running.done };
-  // An earlier run of the same file: passwords still waiting move to this run (still delivered once);
-  // users whose passwords were lost stay listed for a reset.
-  const earlier = running ? null : await importJob(serverId, dryRun.importId);
+  const earlier = running ? null : onDisk;
   const carried = running?.passwords.splice(0) ?? [];
   if (running?.passwordsTimer) clearTimeout(running.passwordsTimer);
   const lostEarlier = running
