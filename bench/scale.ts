@@ -3,6 +3,8 @@
 // warm, the index's build, the local stack's memory and its write rate while loading (bulk
 // CreateSecret straight to the stack, 50 at a time).
 import type { Actor } from '../lib/auth/roles';
+import { assessPosture, serverPosture } from '../lib/console/bulk/posture';
+import { readAllUsers } from '../lib/console/bulk/read-all';
 import { listFileSystems } from '../lib/console/file-systems';
 import { listTransferRoles } from '../lib/console/roles';
 import { forgetServerDescriptions, getServer, listServers } from '../lib/console/servers';
@@ -62,6 +64,9 @@ export async function runScaleBench(): Promise<void> {
       await measure('Users page, warm (first page)', () => getServer(SERVER).then(() => listUsers(SERVER, { waitMs: 1_500 })));
       await measure('Users page, search "r0042" + sort by change', () => listUsers(SERVER, { search: 'r0042', sort: 'changed', order: 'desc' }));
       await measure('Users page, filter plaintext, page 2', () => listUsers(SERVER, { status: 'plaintext', page: 2 }));
+      await measure('Security posture page (from the index)', () => serverPosture(SERVER));
+      await measure('Users page, posture filter no-allow-list, p2', () => listUsers(SERVER, { attention: 'no-allow-list', page: 2 }));
+      await measure('(posture by reading every secret, before)', async () => assessPosture(SERVER, await readAllUsers(SERVER)));
       await measure('User page (server + user)', () => getServer(SERVER).then(() => getUserForEdit(SERVER, 'user00042')));
       await measure('Create user page (server, roles, fs, UID)', () =>
         getServer(SERVER).then(() => Promise.all([listTransferRoles(), listFileSystems(), uidUsage(SERVER)])),

@@ -17,6 +17,7 @@ import { BatchGetSecretValueCommand, paginateListSecrets, type SecretValueEntry 
 import { aws } from '../aws/clients';
 import { parseSecretName, parseStoredSecret, summarizeStoredSecret, type UserSecretSummary } from '../secret/contract';
 import { secretPrefix } from './servers';
+import { plaintextSlots, weakKeys, type PasswordSlotName } from './user-index-attention';
 
 export const INDEX_LIFETIME_MS = 5 * 60_000;
 const BATCH = 20;
@@ -33,6 +34,14 @@ export type IndexedUser = {
   expiresAt: string | null;
   lastChangedAt: string | null;
   problems: string[];
+  /** Password keys holding plaintext (the security posture's per-protocol counts); never the value. */
+  plaintextSlots: PasswordSlotName[];
+  /** Weak SSH keys on file, described ("RSA key of 1024 bits", "DSA key"). */
+  weakKeys: string[];
+  /** Whether the user has an allow-list of source networks. */
+  allowListed: boolean;
+  /** The value could not be read as a user at all (not JSON, or Secrets Manager did not return it). */
+  unparsable: boolean;
 };
 
 type ServerIndex = {
@@ -83,7 +92,19 @@ export function indexedUser(username: string, value: string | undefined, lastCha
     disabled: summary?.disabled ?? false,
     expiresAt: summary?.expiresAt ?? null,
     lastChangedAt,
-    problems: summary ? summary.problems : ['The secret could not be read as a user'],
+    problems: summary ? summary.problems : [`${parsed.ok ? '' : parsed.error}: it cannot be read as a user`],
+    plaintextSlots: parsed.ok ? plaintextSlots(parsed.secret) : [],
+    weakKeys: parsed.ok ? weakKeys(parsed.secret) : [],
+    allowListed: (summary?.acceptedIpNetworks.length ?? 0) > 0,
+    unparsable: !parsed.ok,
+  };
+}
+
+/** The row of a user whose value Secrets Manager did not return (no access to its KMS key, …), with the reason. */
+export function unreadableUser(username: string, errorCode: string, lastChangedAt: string | null): IndexedUser {
+  return {
+    ...indexedUser(username, undefined, lastChangedAt),
+    problems: [`Secrets Manager did not return the value (${errorCode})`],
   };
 }
 
@@ -92,22 +113,36 @@ function usernameOf(name: string | undefined, serverId: string): string | null {
   return parsed && parsed.serverId === serverId ? parsed.username : null;
 }
 
-/** Reads values for up to 20 secret ids in one call; ids that no longer exist come back as missing. */
-async function readValues(ids: string[], signal?: AbortSignal): Promise<{ values: SecretValueEntry[]; missing: string[] }> {
+/**
+ * Reads values for up to 20 secret ids in one call; ids that no longer exist come back as missing,
+ * ids whose value AWS refused (KMS access, decryption) as refused with the error code, so one such
+ * secret shows as unreadable instead of failing every page. A throttled or failed call still throws.
+ */
+async function readValues(
+  ids: string[],
+  signal?: AbortSignal,
+): Promise<{ values: SecretValueEntry[]; missing: string[]; refused: { id: string; code: string }[] }> {
   const batch = await sm().send(new BatchGetSecretValueCommand({ SecretIdList: ids }), signal ? { abortSignal: signal } : {});
   const missing = (batch.Errors ?? [])
     .filter((e) => e.ErrorCode === 'ResourceNotFoundException' || e.ErrorCode === 'InvalidRequestException')
     .map((e) => e.SecretId ?? '');
   const failed = (batch.Errors ?? []).filter((e) => !missing.includes(e.SecretId ?? ''));
-  if (failed.length > 0) throw new Error(`BatchGetSecretValue failed for ${failed.length} secret(s): ${failed[0]!.ErrorCode ?? 'unknown'}`);
-  return { values: batch.SecretValues ?? [], missing };
+  const transient = failed.filter((e) => /Throttl|InternalService|ServiceUnavailable|RequestLimit/i.test(e.ErrorCode ?? ''));
+  if (transient.length > 0) throw new Error(`BatchGetSecretValue failed for ${transient.length} secret(s): ${transient[0]!.ErrorCode ?? 'unknown'}`);
+  return { values: batch.SecretValues ?? [], missing, refused: failed.map((e) => ({ id: e.SecretId ?? '', code: e.ErrorCode ?? 'unknown error' })) };
 }
 
 async function build(serverId: string, s: ServerState): Promise<ServerIndex> {
   const users = new Map<string, IndexedUser>();
   const inFlight = new Set<Promise<void>>();
+  /** Secret names by id (the ARN), to name a user whose value AWS refused. */
+  const names = new Map<string, string>();
   const flush = async (ids: string[], changed: Map<string, string | null>) => {
-    const { values } = await readValues(ids);
+    const { values, refused } = await readValues(ids);
+    for (const { id, code } of refused) {
+      const username = usernameOf(names.get(id) ?? id, serverId);
+      if (username) users.set(username, unreadableUser(username, code, changed.get(id) ?? null));
+    }
     for (const value of values) {
       const username = usernameOf(value.Name, serverId);
       if (username)
@@ -140,6 +175,7 @@ async function build(serverId: string, s: ServerState): Promise<ServerIndex> {
     for (const entry of page.SecretList ?? []) {
       if (!usernameOf(entry.Name, serverId)) continue;
       const id = entry.ARN ?? entry.Name!;
+      names.set(id, entry.Name!);
       ids.push(id);
       changed.set(id, entry.LastChangedDate?.toISOString() ?? null);
       if (ids.length === BATCH) await submit();
@@ -186,10 +222,14 @@ async function applyChanges(serverId: string, s: ServerState, index: ServerIndex
   try {
     for (let i = 0; i < names.length; i += BATCH) {
       const slice = names.slice(i, i + BATCH);
-      const { values, missing } = await readValues(
+      const { values, missing, refused } = await readValues(
         slice.map((name) => `${secretPrefix()}${serverId}/${name}`),
         signal,
       );
+      for (const { id, code } of refused) {
+        const username = usernameOf(id, serverId);
+        if (username) index.users.set(username, unreadableUser(username, code, index.users.get(username)?.lastChangedAt ?? null));
+      }
       for (const value of values) {
         const username = usernameOf(value.Name, serverId);
         if (username) index.users.set(username, indexedUser(username, value.SecretString, value.CreatedDate?.toISOString() ?? null));
@@ -249,6 +289,19 @@ export async function userIndex(serverId: string, options: { waitMs?: number; si
   if (Date.now() - index.builtAt > INDEX_LIFETIME_MS) void startBuild(serverId, s).catch(() => undefined);
   await refreshChanged(serverId, s, index, options.signal);
   return { ready: true, index, ageMs: Date.now() - index.builtAt };
+}
+
+/**
+ * Rebuilds the index now (an admin asked for a recount after changes made outside the console),
+ * waiting at most `waitMs`; until the build finishes the current index (if any) is served.
+ */
+export async function refreshUserIndex(serverId: string, options: { waitMs?: number } = {}): Promise<IndexStatus> {
+  const s = state(serverId);
+  const building = startBuild(serverId, s);
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([building.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, options.waitMs ?? 0)))]);
+  clearTimeout(timer);
+  return userIndex(serverId);
 }
 
 /** The index, waiting for a build to finish (bench, tests and the UID counter's first setup). */

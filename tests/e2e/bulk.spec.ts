@@ -59,16 +59,39 @@ test('export downloads every user without a password or hash', async ({ adminPag
   expect(body).not.toMatch(/argon2|Demo-Alice-2026/);
 });
 
-test('the posture page counts what needs attention and filters into the users', async ({ adminPage: page }) => {
+test('each posture count opens the users list filtered to exactly those users', async ({ adminPage: page }) => {
   await page.goto(`/servers/${LAMBDA_SERVER}/posture`);
   await expect(page.getByRole('heading', { name: `Security posture of ${LAMBDA_SERVER}` })).toBeVisible();
   await expect(page.getByText('AWS’s sample Lambda (the one in AWS’s blog post) cannot read hashes.')).toBeVisible();
-  await page.getByRole('link', { name: /users: No allow-list/ }).click();
-  await expect(page.getByRole('table', { name: 'No allow-list' }).getByRole('link', { name: 'alice' })).toBeVisible();
+  await expect(page.getByRole('rowheader', { name: 'Never logged in' })).toBeVisible();
+  const count = page.getByRole('link', { name: /users: No allow-list$/ });
+  const n = Number(await count.textContent());
+  expect(n).toBeGreaterThan(0);
+  await count.click();
+
+  await expect(page).toHaveURL(new RegExp(`/servers/${LAMBDA_SERVER}/users\\?attention=no-allow-list$`));
+  const filter = page.getByRole('region', { name: 'Security posture filter' });
+  await expect(filter).toContainText(`Showing only no allow-list (${n} users on this server)`);
+  await expect(page.getByText(new RegExp(`^${n} users? match`))).toBeVisible();
+  const users = page.getByRole('table', { name: 'Users' });
+  await expect(users.getByRole('link', { name: 'alice' })).toBeVisible();
+  await expect(users.getByRole('cell', { name: 'from any address' }).first()).toBeVisible();
+
+  // Searching stays within the category; the way back shows everyone.
+  await page.getByLabel('Find users whose name contains').fill('alice');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page).toHaveURL(/q=alice/);
+  await expect(page).toHaveURL(/attention=no-allow-list/);
+  await expect(filter).toBeVisible();
+  await filter.getByRole('link', { name: 'Show all users' }).click();
+  await expect(page).not.toHaveURL(/attention=/);
+  await expect(page.getByRole('region', { name: 'Security posture filter' })).toHaveCount(0);
 });
 
 test('the help desk cannot import, export or take passwords', async ({ helpdeskPage: page }) => {
   await page.goto(IMPORT_URL);
+  await expect(page).toHaveURL(/\/forbidden/);
+  await page.goto(`/servers/${LAMBDA_SERVER}/users?attention=weak-keys`);
   await expect(page).toHaveURL(/\/forbidden/);
   const exported = await page.request.get(`/servers/${LAMBDA_SERVER}/export/download?format=csv`);
   expect(exported.status()).toBe(403);

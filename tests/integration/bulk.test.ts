@@ -1,6 +1,6 @@
 // Bulk import, export, posture and the plaintext upgrade against the local stack (issue 13).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -17,12 +17,25 @@ import { configureAwsClients } from '@/lib/aws/clients';
 import type { Actor } from '@/lib/auth/roles';
 import { listAudit } from '@/lib/console/audit';
 import { bulkSecretsManager } from '@/lib/console/bulk/client';
-import { importStatus, startImport, takeImportPasswords, usersOfImport } from '@/lib/console/bulk/apply';
+import {
+  forgetImportsInMemory,
+  importJob,
+  importStatus,
+  recentImports,
+  resetLostPasswords,
+  startImport,
+  takeImportPasswords,
+  usersOfImport,
+} from '@/lib/console/bulk/apply';
+import { jobsDir } from '@/lib/console/bulk/jobs';
 import { planImport, rowToken } from '@/lib/console/bulk/dry-run';
 import { exportUsers } from '@/lib/console/bulk/export';
 import { CSV_COLUMNS, templateCsv } from '@/lib/console/bulk/format';
 import { serverPosture } from '@/lib/console/bulk/posture';
-import { checkIdentityProvider, startUpgrade } from '@/lib/console/bulk/upgrade';
+import { checkIdentityProvider, forgetUpgradesInMemory, startUpgrade, upgradeJob } from '@/lib/console/bulk/upgrade';
+import { ATTENTION_CATEGORIES } from '@/lib/console/user-index-attention';
+import { resetLoginIndexes } from '@/lib/console/user-index-logins';
+import { listUsers } from '@/lib/console/users';
 import { parseFaults } from '@/local/faults';
 import { ED25519 } from '../fixtures/keys';
 import { startTestStack, type TestStack } from './local-stack-fixture';
@@ -37,12 +50,16 @@ const admin: Actor = { username: 'ann', name: 'Ann', role: 'admin' };
 let stack: TestStack;
 let sm: SecretsManagerClient;
 let work: string;
-/** Set by a test to make the console's CreateSecret calls fail (or lose their answers). */
-let createSecretFault: ((args: unknown) => 'fail' | 'lose-answer' | null) | null = null;
+/** Set by a test to make the console's CreateSecret calls fail (or lose their answers, or wait for `releaseHung`). */
+let createSecretFault: ((args: unknown) => 'fail' | 'lose-answer' | 'hang' | null) | null = null;
+let releaseHung: () => void = () => undefined;
+let hung = new Promise<void>((resolve) => (releaseHung = resolve));
 /** The local stack's LOCAL_AWS_FAULTS, changed by a test while it runs (none otherwise). */
 const faults = parseFaults('');
 
 beforeAll(async () => {
+  work = mkdtempSync(path.join(tmpdir(), 'bulk-test-'));
+  process.env.CONSOLE_JOBS_DIR = path.join(work, 'jobs');
   stack = await startTestStack({ seed: true, sftp: true, sftpPort: 0, faults });
   const seeded = stack.store.state.servers[0]!;
   stack.store.state.servers.push(
@@ -66,7 +83,8 @@ beforeAll(async () => {
   });
   const fault: InitializeMiddleware<object, MetadataBearer> = (next, context) => async (args) => {
     const kind = context.commandName === 'CreateSecretCommand' ? (createSecretFault?.(args.input) ?? null) : null;
-    if (kind === 'fail') throw Object.assign(new Error('simulated interruption'), { name: 'ConsoleStopped' });
+    if (kind === 'hang') await hung;
+    if (kind === 'fail' || kind === 'hang') throw Object.assign(new Error('simulated interruption'), { name: 'ConsoleStopped' });
     const result = await next(args);
     if (kind === 'lose-answer') throw Object.assign(new Error('answer lost'), { name: 'InternalServiceError' });
     return result;
@@ -74,7 +92,6 @@ beforeAll(async () => {
   void clients;
   (bulkSecretsManager().middlewareStack as MiddlewareStack<object, MetadataBearer>).add(fault, { step: 'initialize' });
   sm = new SecretsManagerClient(stack.clientConfig);
-  work = mkdtempSync(path.join(tmpdir(), 'bulk-test-'));
 });
 afterEach(() => {
   createSecretFault = null;
@@ -82,6 +99,7 @@ afterEach(() => {
   faults.operations = null;
 });
 afterAll(async () => {
+  delete process.env.CONSOLE_JOBS_DIR;
   await stack.dispose();
   rmSync(work, { recursive: true, force: true });
 });
@@ -225,6 +243,112 @@ describe('an import interrupted half-way and run again', () => {
   });
 });
 
+describe('a console restart during an import', () => {
+  const csv = [
+    header,
+    ...Array.from({ length: 10 }, (_, i) =>
+      line({
+        username: `restart-${i}`,
+        password: i % 2 ? 'generate' : 'none',
+        public_keys: i % 2 ? '' : ED25519.line,
+        role: ROLE,
+        uid: String(6000 + i),
+        gid: '6000',
+        home: `/${FS}/home/restart-${i}`,
+      }),
+    ),
+  ].join('\n');
+  const fileOf = (importId: string) => path.join(jobsDir(), `import-${SERVER}-${importId}.json`);
+  const stored = (importId: string) => JSON.parse(readFileSync(fileOf(importId), 'utf8')) as { job: { state: string; counts: { created: number } } };
+
+  async function until(check: () => boolean, what: string): Promise<void> {
+    for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
+    if (!check()) throw new Error(`timed out waiting for ${what}`);
+  }
+
+  it('shows the job interrupted with its counts, lists the users whose passwords were lost, and a re-run finishes it without a duplicate', async () => {
+    const { dryRun } = await planImport(SERVER, 'restart.csv', csv);
+    const tokens = new Set<string>();
+    // The first 4 rows are written; then every CreateSecret hangs, as in a process about to be killed.
+    createSecretFault = (input) => {
+      tokens.add((input as { ClientRequestToken: string }).ClientRequestToken);
+      return tokens.size > 4 ? 'hang' : null;
+    };
+    const first = await startImport(SERVER, 'restart.csv', csv, dryRun.importId, admin, { concurrency: 1 });
+    await until(() => importStatus(dryRun.importId)?.counts.created === 4, 'four rows');
+    // The file follows within its throttle (a second), not one write per row.
+    await until(() => stored(dryRun.importId).job.counts.created === 4, 'the job file');
+    expect(stored(dryRun.importId).job.state).toBe('running');
+    expect(statSync(fileOf(dryRun.importId)).mode & 0o777).toBe(0o600);
+
+    forgetImportsInMemory(); // the restart: the new process knows the job from its file only
+    const view = await importJob(SERVER, dryRun.importId);
+    expect(view?.job).toMatchObject({ state: 'interrupted', fileName: 'restart.csv', actor: 'ann', total: 10, passwordsWaiting: false });
+    expect(view?.job.counts).toEqual({ created: 4, 'already-created': 0, 'skipped-existing': 0, failed: 0 });
+    expect(view?.job.results.filter((r) => r.status === 'pending')).toHaveLength(6);
+    // restart-1 and restart-3 were created with a generated password nobody received.
+    expect(view?.needReset).toEqual(['restart-1', 'restart-3']);
+    expect(await takeImportPasswords(SERVER, dryRun.importId)).toBeNull();
+    // The import page lists it among the server's recent imports (no other server's).
+    const recent = await recentImports(SERVER);
+    expect(recent.find((r) => r.job.importId === dryRun.importId)).toMatchObject({ job: { state: 'interrupted', fileName: 'restart.csv' } });
+    expect(await recentImports(SAMPLE)).toEqual([]);
+
+    // The old run's last calls end; a run that is no longer registered never rewrites the file.
+    releaseHung();
+    await first.done;
+    expect(stored(dryRun.importId).job.state).toBe('running');
+    expect((await importJob(SERVER, dryRun.importId))?.job.state).toBe('interrupted');
+    createSecretFault = null;
+    hung = new Promise<void>((resolve) => (releaseHung = resolve));
+
+    const again = await (await startImport(SERVER, 'restart.csv', csv, dryRun.importId, admin)).done;
+    expect(again.counts).toEqual({ created: 6, 'already-created': 4, 'skipped-existing': 0, failed: 0 });
+    for (const r of dryRun.rows) {
+      const described = await sm.send(new DescribeSecretCommand({ SecretId: `aws/transfer/${SERVER}/${r.username}` }));
+      expect(Object.keys(described.VersionIdsToStages ?? {})).toEqual([rowToken(dryRun.importId, r.row)]);
+    }
+    const after = await importJob(SERVER, dryRun.importId);
+    expect(after?.job.state).toBe('finished');
+    expect(after?.job.passwordsWaiting).toBe(true);
+    expect(after?.needReset).toEqual(['restart-1', 'restart-3']);
+
+    // The passwords waiting in memory are in no file, before or after their one download.
+    const before = readFileSync(fileOf(dryRun.importId), 'utf8');
+    const passwords = parse<{ username: string; password: string }>((await takeImportPasswords(SERVER, dryRun.importId))!, { columns: true });
+    expect(passwords.map((p) => p.username).sort()).toEqual(['restart-5', 'restart-7', 'restart-9']);
+    const afterDownload = readFileSync(fileOf(dryRun.importId), 'utf8');
+    for (const { password } of passwords) {
+      expect(password.length).toBeGreaterThan(8);
+      expect(before).not.toContain(password);
+      expect(afterDownload).not.toContain(password);
+    }
+    expect(before + afterDownload).not.toMatch(/argon2|PasswordHash/);
+    expect(JSON.parse(afterDownload)).toMatchObject({ job: { passwordsDownloaded: true, passwordsWaiting: false } });
+
+    // The users whose passwords were lost get new ones through the users' own reset, delivered once.
+    const hashBefore = (await sm.send(new GetSecretValueCommand({ SecretId: `aws/transfer/${SERVER}/restart-1` }))).SecretString!;
+    expect(await resetLostPasswords(SERVER, dryRun.importId, admin)).toEqual({ reset: ['restart-1', 'restart-3'], failed: [] });
+    expect((await importJob(SERVER, dryRun.importId))?.needReset).toEqual([]);
+    const renewed = parse<{ username: string; which: string; password: string }>((await takeImportPasswords(SERVER, dryRun.importId))!, {
+      columns: true,
+    });
+    expect(renewed.map((p) => `${p.username} ${p.which}`).sort()).toEqual(['restart-1 password', 'restart-3 password']);
+    const hashAfter = (await sm.send(new GetSecretValueCommand({ SecretId: `aws/transfer/${SERVER}/restart-1` }))).SecretString!;
+    expect(hashAfter).not.toBe(hashBefore);
+    expect(hashAfter).toMatch(/"PasswordHash":"\$argon2id\$/);
+    for (const { password } of renewed) expect(readFileSync(fileOf(dryRun.importId), 'utf8')).not.toContain(password);
+    const audit = await listAudit({ serverId: SERVER, action: 'user.reset-password' });
+    expect(
+      audit.records
+        .filter((r) => r.username?.startsWith('restart-'))
+        .map((r) => r.username)
+        .sort(),
+    ).toEqual(['restart-1', 'restart-3']);
+    await expect(resetLostPasswords(SERVER, dryRun.importId, admin)).rejects.toThrow(/No user of this import is waiting/);
+  });
+});
+
 describe('export, then import into another server', () => {
   it('reproduces every user, with new passwords where passwords existed, never a password or hash', async () => {
     for (const format of ['csv', 'json'] as const) {
@@ -277,6 +401,12 @@ function sftpLogin(port: number, user: string, password: string): Promise<{ code
   });
 }
 
+async function postureOf(serverId: string, options: { recount?: boolean } = {}) {
+  const result = await serverPosture(serverId, { waitMs: 30_000, ...options });
+  if (!result.ready) throw new Error(`the user index was not built: ${result.lastError}`);
+  return result.posture;
+}
+
 describe('posture and the plaintext upgrade', () => {
   const seedShaped: Record<string, Record<string, string>> = {
     'plain-dora': {
@@ -309,7 +439,8 @@ describe('posture and the plaintext upgrade', () => {
   });
 
   it('counts what needs attention, per protocol for plaintext', async () => {
-    const posture = await serverPosture(SERVER);
+    // Written outside the console (above): a recount rebuilds the index the posture counts.
+    const posture = await postureOf(SERVER, { recount: true });
     const names = (c: keyof typeof posture.categories) => posture.categories[c].map((e) => e.username);
     expect(names('plaintext')).toEqual(expect.arrayContaining(['plain-dora', 'plain-ed', 'plain-fay']));
     expect(posture.plaintextBySlot.SFTP).toBe(1);
@@ -344,9 +475,14 @@ describe('posture and the plaintext upgrade', () => {
     const ed = await sftpLogin(port, 'plain-ed', 'Ed-Sftp-Pass-1');
     expect(ed.code, ed.output).toBe(0);
     expect((await sftpLogin(port, 'plain-ed', 'Ed-Pass-1')).code).not.toBe(0);
+    // After a restart the finished upgrade is still shown, from its job file.
+    forgetUpgradesInMemory();
+    const shown = await upgradeJob(SERVER);
+    expect(shown?.job).toMatchObject({ state: 'finished', actor: 'ann', counts: job.counts });
     const again = await (await startUpgrade(SERVER, ['plain-dora'], admin)).done;
     expect(again.results[0]).toMatchObject({ username: 'plain-dora', status: 'nothing-to-do' });
-    expect((await serverPosture(SERVER)).categories.plaintext).toEqual([]);
+    // The upgrade's own writes count at once, without a recount.
+    expect((await postureOf(SERVER)).categories.plaintext).toEqual([]);
   });
 });
 
@@ -417,5 +553,50 @@ describe('the template', () => {
     const { dryRun } = await planImport(SERVER, 'template.csv', templateCsv());
     expect(templateCsv().split('\n')[0]).toBe(header);
     expect(dryRun.rows.flatMap((r) => r.errors)).toEqual([]);
+  });
+});
+
+describe('the users list filtered by a posture category', () => {
+  it('lists exactly the users each posture count names, page by page', async () => {
+    const posture = await postureOf(SERVER, { recount: true });
+    expect(posture.loginHistory, JSON.stringify(posture.loginHistory)).toMatchObject({ available: true });
+    for (const category of ATTENTION_CATEGORIES) {
+      const listed: string[] = [];
+      for (let page = 1; ; page++) {
+        const list = await listUsers(SERVER, { attention: category, page });
+        expect(list.attention).toEqual({ category, total: posture.categories[category].length });
+        listed.push(...list.users.map((u) => u.username));
+        if (page >= (list.pageCount ?? 1)) break;
+      }
+      expect(listed.sort(), category).toEqual(posture.categories[category].map((e) => e.username).sort());
+    }
+    // Searching within a category narrows it; the detail says why each is listed.
+    const weak = await listUsers(SERVER, { attention: 'no-allow-list', search: 'plain-' });
+    expect(weak.users.map((u) => u.username)).toEqual(['plain-dora', 'plain-ed', 'plain-fay']);
+    expect(weak.users[0]!.attentionDetail).toBe('from any address');
+  });
+
+  it('counts as never logged in only users without a successful login, and says when the history is unavailable', async () => {
+    const posture = await postureOf(SERVER);
+    const never = posture.categories['never-logged-in'].map((e) => e.username);
+    // plain-dora logged in over SFTP above; imp-bob never did.
+    expect(never).not.toContain('plain-dora');
+    expect(never).toContain('imp-bob');
+    expect(posture.loginHistory).toMatchObject({ available: true });
+
+    process.env.LOGIN_LOG_GROUP = '/aws/lambda/no-such-function';
+    resetLoginIndexes();
+    try {
+      const unavailable = await postureOf(SERVER);
+      expect(unavailable.loginHistory).toMatchObject({
+        available: false,
+        reason: expect.stringMatching(/no-such-function does not exist/) as string,
+      });
+      expect(unavailable.categories['never-logged-in']).toEqual([]);
+      await expect(listUsers(SERVER, { attention: 'never-logged-in' })).rejects.toThrow(/Login history unavailable/);
+    } finally {
+      delete process.env.LOGIN_LOG_GROUP;
+      resetLoginIndexes();
+    }
   });
 });

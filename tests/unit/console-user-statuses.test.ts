@@ -14,6 +14,10 @@ const user = (overrides: Partial<IndexedUser> = {}): IndexedUser => ({
   expiresAt: null,
   lastChangedAt: null,
   problems: [],
+  plaintextSlots: [],
+  weakKeys: [],
+  allowListed: false,
+  unparsable: false,
   ...overrides,
 });
 

@@ -16,10 +16,12 @@ import { validateUserForm, type GeneratedPasswords } from '../user-form';
 import { noteUserChanged } from '../user-index';
 import { reserveUid } from '../user-index-uids';
 import { serverSecretEntries } from '../users/list';
+import { resetPassword, slotLabel, type PasswordSlot } from '../users/passwords';
 import { requireManageableServer, TAG_MANAGED, TAG_UID, userSecretId, type SecretsManagerSender } from '../users/shared';
 import { bulkSecretsManager, pacedSecretsManager } from './client';
 import { hashUserPassword } from '../argon2';
 import { planImport, type ApplicableRow, type DryRun } from './dry-run';
+import { JobFile, listJobFiles, readJobFile, type StoredJob } from './jobs';
 import { forEachBounded, rateLimiter, withBackoff } from './retry';
 
 export const TAG_IMPORT = 'transfer-desk:import-id';
@@ -37,22 +39,38 @@ export type RowResult = { row: number; username: string; status: RowStatus; mess
 export type ImportJob = {
   importId: string;
   serverId: string;
+  fileName: string;
   actor: string;
   startedAt: string;
   finishedAt: string | null;
-  state: 'running' | 'finished';
+  /** `interrupted`: read from the job's file after the process that ran it stopped (see jobs.ts). */
+  state: 'running' | 'finished' | 'interrupted';
   total: number;
   counts: Record<Exclude<RowStatus, 'pending'>, number>;
   results: RowResult[];
   /** Whether a passwords file is waiting to be downloaded (its content is never part of the status). */
   passwordsWaiting: boolean;
   passwordsDownloaded: boolean;
+  /** Users this run created with a generated password (names only: the passwords never reach the job file). */
+  passwordsFor: string[];
+  /** The passwords were forgotten unread (30 minutes after the end, or the process stopped). */
+  passwordsLost: boolean;
+  /** Users an earlier run of this import created whose generated passwords were lost undelivered. */
+  passwordsLostEarlier: string[];
+  /** Which passwords were generated for each user ('main', 'SFTP', …): what a reset of lost ones renews. */
+  generatedSlots: Record<string, PasswordSlot[]>;
   awsCalls: number;
   retries: number;
 };
 
 type PasswordLine = { username: string; slot: string; password: string };
-type JobRecord = { job: ImportJob; passwords: PasswordLine[]; passwordsTimer: NodeJS.Timeout | null; done: Promise<ImportJob> };
+type JobRecord = {
+  job: ImportJob;
+  passwords: PasswordLine[];
+  passwordsTimer: NodeJS.Timeout | null;
+  done: Promise<ImportJob>;
+  file: JobFile<ImportJob>;
+};
 
 // One registry per process, kept on globalThis so module reloads in development share it.
 const registry: Map<string, JobRecord> = ((globalThis as { __transferDeskImports?: Map<string, JobRecord> }).__transferDeskImports ??= new Map<
@@ -74,13 +92,24 @@ export function connectionInstructions(server: Pick<ServerSummary, 'serverId' | 
   return `sftp ${port ? `-P ${port} ` : ''}${username}@${hostname}`;
 }
 
+/** An import's job file is named by its server and id, so a server's recent imports are found by name. */
+const jobKey = (serverId: string, importId: string) => `${serverId}-${importId}`;
+
 function publicJob(record: JobRecord): ImportJob {
   return {
     ...record.job,
     counts: { ...record.job.counts },
     results: record.job.results.map((r) => ({ ...r })),
+    passwordsFor: [...record.job.passwordsFor],
+    passwordsLostEarlier: [...record.job.passwordsLostEarlier],
+    generatedSlots: { ...record.job.generatedSlots },
     passwordsWaiting: record.passwords.length > 0,
   };
+}
+
+/** What the job file holds: the public job, never a password (`passwordsWaiting` says only whether some wait in memory). */
+function storedJob(record: JobRecord): ImportJob {
+  return publicJob(record);
 }
 
 /** Names of this server's users created by the given import (from the tag every imported secret carries). */
@@ -209,11 +238,22 @@ export async function startImport(
   const { dryRun, applicable } = await planImport(serverId, fileName, text);
   if (dryRun.importId !== confirmedImportId)
     throw new ConsoleError('The file is not the one whose dry run was confirmed. Run the dry run again. Nothing was written.');
+  // An earlier run of the same file: passwords still waiting move to this run (still delivered once);
+  // users whose passwords were lost stay listed for a reset. Read before the check below, so nothing
+  // awaits between finding no running job and registering this one.
+  const onDisk = registry.has(dryRun.importId) ? null : await importJob(serverId, dryRun.importId);
   const running = registry.get(dryRun.importId);
   if (running && running.job.state === 'running') return { job: publicJob(running), done: running.done };
+  const earlier = running ? null : onDisk;
+  const carried = running?.passwords.splice(0) ?? [];
+  if (running?.passwordsTimer) clearTimeout(running.passwordsTimer);
+  const lostEarlier = running
+    ? [...running.job.passwordsLostEarlier, ...(running.job.passwordsLost ? running.job.passwordsFor : [])]
+    : (earlier?.needReset ?? []);
   const job: ImportJob = {
     importId: dryRun.importId,
     serverId,
+    fileName,
     actor: actor.username,
     startedAt: new Date().toISOString(),
     finishedAt: null,
@@ -232,12 +272,25 @@ export async function startImport(
     ),
     passwordsWaiting: false,
     passwordsDownloaded: false,
+    passwordsFor: [...new Set(carried.map((line) => line.username))],
+    passwordsLost: false,
+    passwordsLostEarlier: [...new Set(lostEarlier)],
+    generatedSlots: { ...(running?.job.generatedSlots ?? earlier?.job.generatedSlots ?? {}) },
     awsCalls: 0,
     retries: 0,
   };
   job.counts.failed = dryRun.summary.invalid;
-  const record: JobRecord = { job, passwords: [], passwordsTimer: null, done: Promise.resolve(job) };
+  const record = { job, passwords: carried, passwordsTimer: null, done: Promise.resolve(job) } as Omit<JobRecord, 'file'> as JobRecord;
+  record.file = new JobFile(
+    'import',
+    jobKey(job.serverId, job.importId),
+    () => storedJob(record),
+    () => registry.get(job.importId) === record,
+  );
   registry.set(job.importId, record);
+  // The file exists before the first row is written, so a crash at any point leaves a record of the run.
+  await record.file.flush();
+  record.file.startHeartbeat();
   record.done = runImport(record, server, dryRun, applicable, actor, options);
   return { job: publicJob(record), done: record.done };
 }
@@ -262,6 +315,7 @@ async function runImport(
     job.counts[outcome.status]++;
     job.awsCalls += outcome.calls;
     job.retries += outcome.retries;
+    record.file.changed();
   };
   // One user.create record per user, written 100 to a PutLogEvents call as the rows finish.
   const auditWrites: Promise<unknown>[] = [];
@@ -300,6 +354,13 @@ async function runImport(
         for (const [slot, password] of Object.entries(outcome.passwords ?? {})) {
           if (password) record.passwords.push({ username: row.username, slot: slot === 'main' ? 'password' : `${slot} password`, password });
         }
+        const slots = Object.entries(outcome.passwords ?? {})
+          .filter(([, password]) => Boolean(password))
+          .map(([slot]) => slot as PasswordSlot);
+        if (slots.length) {
+          job.passwordsFor.push(row.username);
+          job.generatedSlots[row.username] = slots;
+        }
         auditBuffer.push({
           action: 'user.create',
           serverId: job.serverId,
@@ -333,6 +394,8 @@ async function runImport(
       record.passwordsTimer = setTimeout(() => discardPasswords(job.importId), PASSWORDS_KEPT_MS);
       record.passwordsTimer.unref();
     }
+    record.file.stopHeartbeat();
+    await record.file.flush();
   }
   return publicJob(record);
 }
@@ -340,15 +403,87 @@ async function runImport(
 function discardPasswords(importId: string): void {
   const record = registry.get(importId);
   if (!record) return;
+  if (record.passwords.length > 0 && !record.job.passwordsDownloaded) {
+    record.job.passwordsLost = true;
+    record.file.changed();
+  }
   record.passwords.length = 0;
   if (record.passwordsTimer) clearTimeout(record.passwordsTimer);
   record.passwordsTimer = null;
 }
 
-/** The job's progress in this process, or null when this process never ran it (see usersOfImport). */
+/** The job's progress in this process, or null when this process never ran it (see importJob). */
 export function importStatus(importId: string): ImportJob | null {
   const record = registry.get(importId);
   return record ? publicJob(record) : null;
+}
+
+export type ImportJobView = {
+  job: ImportJob;
+  /** `process`: this console runs or ran it; `elsewhere`: another console process runs it now; `file`: known from its job file only. */
+  source: 'process' | 'elsewhere' | 'file';
+  /** Users created with a generated password that was never delivered and is now lost: they need a password reset. */
+  needReset: string[];
+  /** Set when the job's file could not be written (the view would not survive a restart). */
+  persistError: string | null;
+};
+
+function fromFile(stored: StoredJob<ImportJob>): ImportJobView {
+  const elsewhere = stored.liveness === 'running-elsewhere';
+  const passwordsFor = stored.job.passwordsFor ?? [];
+  const lostEarlier = stored.job.passwordsLostEarlier ?? [];
+  // Passwords live only in the memory of the process that made them, for PASSWORDS_KEPT_MS after the end.
+  const expired = stored.job.finishedAt !== null && Date.now() - Date.parse(stored.job.finishedAt) > PASSWORDS_KEPT_MS;
+  const lost = !stored.job.passwordsDownloaded && passwordsFor.length > 0 && (stored.ownerGone || stored.job.passwordsLost || expired);
+  const job: ImportJob = {
+    ...stored.job,
+    state: stored.liveness === 'interrupted' ? 'interrupted' : stored.job.state,
+    passwordsFor,
+    passwordsLostEarlier: lostEarlier,
+    generatedSlots: stored.job.generatedSlots ?? {},
+    passwordsLost: lost,
+    passwordsWaiting: lost ? false : stored.job.passwordsWaiting,
+  };
+  return {
+    job,
+    source: elsewhere || !stored.ownerGone ? 'elsewhere' : 'file',
+    needReset: [...new Set([...lostEarlier, ...(lost ? passwordsFor : [])])],
+    persistError: null,
+  };
+}
+
+/** The import as this process knows it, else as its job file says (after a restart: interrupted, with its counts). */
+export async function importJob(serverId: string, importId: string): Promise<ImportJobView | null> {
+  const record = registry.get(importId);
+  if (record) {
+    if (record.job.serverId !== serverId) return null;
+    return {
+      job: publicJob(record),
+      source: 'process',
+      needReset: [...new Set([...record.job.passwordsLostEarlier, ...(record.job.passwordsLost ? record.job.passwordsFor : [])])],
+      persistError: record.file.lastError,
+    };
+  }
+  const stored = await readJobFile<ImportJob>('import', jobKey(serverId, importId));
+  return stored && stored.job.serverId === serverId ? fromFile(stored) : null;
+}
+
+/** This server's recent imports (this process's and those on disk), newest first. */
+export async function recentImports(serverId: string, limit = 10): Promise<ImportJobView[]> {
+  const stored = await listJobFiles<ImportJob>('import', `${serverId}-`, limit);
+  const views = new Map<string, ImportJobView>();
+  for (const s of stored) if (s.job.serverId === serverId) views.set(s.job.importId, fromFile(s));
+  for (const [id, record] of registry) if (record.job.serverId === serverId) views.set(id, (await importJob(serverId, id))!);
+  return [...views.values()].sort((a, b) => (a.job.startedAt < b.job.startedAt ? 1 : -1)).slice(0, limit);
+}
+
+/** Forgets every job this process holds, as a restart would (tests). Runs still going no longer write their files. */
+export function forgetImportsInMemory(): void {
+  for (const record of registry.values()) {
+    record.file.stopHeartbeat();
+    if (record.passwordsTimer) clearTimeout(record.passwordsTimer);
+  }
+  registry.clear();
 }
 
 /**
@@ -357,13 +492,77 @@ export function importStatus(importId: string): ImportJob | null {
  */
 export async function takeImportPasswords(serverId: string, importId: string): Promise<string | null> {
   const record = registry.get(importId);
-  if (!record || record.job.serverId !== serverId || record.job.state !== 'finished' || record.passwords.length === 0) return null;
+  if (!record || record.job.serverId !== serverId || record.job.state === 'running' || record.passwords.length === 0) return null;
   const lines = record.passwords.splice(0, record.passwords.length);
-  discardPasswords(importId);
   record.job.passwordsDownloaded = true;
+  discardPasswords(importId);
+  await record.file.flush();
   const server = (await getServer(serverId)) ?? { serverId, localEndpoint: null };
   return stringify(
     [['username', 'which', 'password', 'connect'], ...lines.map((l) => [l.username, l.slot, l.password, connectionInstructions(server, l.username)])],
     { record_delimiter: '\n' },
   );
+}
+
+/** Takes a job known from its file into this process (to hold the new passwords of a reset until their download). */
+function adopt(job: ImportJob): JobRecord {
+  const record = { job: structuredClone(job), passwords: [], passwordsTimer: null, done: Promise.resolve(job) } as Omit<
+    JobRecord,
+    'file'
+  > as JobRecord;
+  record.file = new JobFile(
+    'import',
+    jobKey(job.serverId, job.importId),
+    () => storedJob(record),
+    () => registry.get(job.importId) === record,
+  );
+  registry.set(job.importId, record);
+  return record;
+}
+
+export type LostPasswordsReset = { reset: string[]; failed: { username: string; message: string }[] };
+
+/**
+ * Resets the passwords of the users this import created whose generated passwords were lost
+ * undelivered (the list comes from the job, never from the request): each through the users'
+ * own reset (`resetPassword`: one write and one audit record each, a hash stays a hash), the new
+ * passwords kept in memory for one download, as the import's were.
+ */
+export async function resetLostPasswords(serverId: string, importId: string, actor: Actor): Promise<LostPasswordsReset> {
+  await requireManageableServer(serverId);
+  const view = await importJob(serverId, importId);
+  if (!view) throw new ConsoleError('This console has no record of that import. Nothing was changed.');
+  if (view.job.state === 'running') throw new ConsoleError('The import is still running; reset its users once it has ended. Nothing was changed.');
+  if (view.needReset.length === 0) throw new ConsoleError('No user of this import is waiting for a new password. Nothing was changed.');
+  const record = registry.get(importId) ?? adopt(view.job);
+  const { job } = record;
+  const result: LostPasswordsReset = { reset: [], failed: [] };
+  await forEachBounded(view.needReset, 4, async (username) => {
+    try {
+      const slots = job.generatedSlots[username];
+      const { passwords } = await resetPassword(serverId, username, actor, {
+        passwords: slots?.length ? slots : undefined,
+        reason: `Import ${importId}: its generated password was never delivered`,
+      });
+      for (const [slot, password] of Object.entries(passwords)) {
+        if (password) record.passwords.push({ username, slot: slotLabel(slot as PasswordSlot), password });
+      }
+      result.reset.push(username);
+    } catch (err) {
+      result.failed.push({ username, message: err instanceof ConsoleError ? err.message : `Not reset (${errorName(err)}); try again.` });
+    }
+  });
+  // Whoever is still without a password stays listed; those reset wait for the download like an import's.
+  const stillLost = view.needReset.filter((name) => !result.reset.includes(name));
+  job.passwordsFor = [...new Set([...(job.passwordsLost ? [] : job.passwordsFor), ...result.reset])];
+  job.passwordsLostEarlier = stillLost;
+  job.passwordsLost = false;
+  job.passwordsDownloaded = false;
+  if (record.passwordsTimer) clearTimeout(record.passwordsTimer);
+  if (record.passwords.length > 0) {
+    record.passwordsTimer = setTimeout(() => discardPasswords(importId), PASSWORDS_KEPT_MS);
+    record.passwordsTimer.unref();
+  }
+  await record.file.flush();
+  return result;
 }

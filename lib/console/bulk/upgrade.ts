@@ -13,6 +13,7 @@ import { ConsoleError, StaleVersionError } from '../errors';
 import { patchUser } from '../users/compare-and-swap';
 import { requireManageableServer, type SecretsManagerSender } from '../users/shared';
 import { hashUserPassword } from '../argon2';
+import { JobFile, readJobFile } from './jobs';
 import { plaintextSlots } from './posture';
 import { readAllUsers } from './read-all';
 import { pacedSecretsManager } from './client';
@@ -63,7 +64,9 @@ export type UpgradeStatus = 'upgraded' | 'nothing-to-do' | 'failed';
 export type UpgradeResult = { username: string; status: UpgradeStatus; slots: string[]; message?: string };
 export type UpgradeJob = {
   serverId: string;
-  state: 'running' | 'finished';
+  actor: string;
+  /** `interrupted`: read from the job's file after the process that ran it stopped (see jobs.ts). */
+  state: 'running' | 'finished' | 'interrupted';
   startedAt: string;
   finishedAt: string | null;
   total: number;
@@ -74,9 +77,11 @@ export type UpgradeJob = {
   retries: number;
 };
 
-const jobs: Map<string, { job: UpgradeJob; done: Promise<UpgradeJob> }> = ((
-  globalThis as { __transferDeskUpgrades?: Map<string, { job: UpgradeJob; done: Promise<UpgradeJob> }> }
-).__transferDeskUpgrades ??= new Map<string, { job: UpgradeJob; done: Promise<UpgradeJob> }>());
+type UpgradeRecord = { job: UpgradeJob; done: Promise<UpgradeJob>; file: JobFile<UpgradeJob> };
+const jobs: Map<string, UpgradeRecord> = ((globalThis as { __transferDeskUpgrades?: Map<string, UpgradeRecord> }).__transferDeskUpgrades ??= new Map<
+  string,
+  UpgradeRecord
+>());
 
 /**
  * Hashes each plaintext of one user and removes it, in one compare-and-swap write. Throttling and
@@ -126,13 +131,14 @@ export async function startUpgrade(
   if (!check.ours && !options.override)
     throw new ConsoleError(`${check.reason} Nothing was changed. Confirm the override only if the Lambda verifies argon2id hashes.`);
   const running = jobs.get(serverId);
-  if (running?.job.state === 'running') return running;
+  if (running?.job.state === 'running') return { job: running.job, done: running.done };
   const targets =
     usernames === 'all'
       ? (await readAllUsers(serverId)).filter((u) => u.secret && plaintextSlots(u.secret).length > 0).map((u) => u.username)
       : usernames;
   const job: UpgradeJob = {
     serverId,
+    actor: actor.username,
     state: 'running',
     startedAt: new Date().toISOString(),
     finishedAt: null,
@@ -156,7 +162,17 @@ export async function startUpgrade(
     auditWrites.push(recordAuditBatch(actor, auditBuffer));
     auditBuffer = [];
   };
-  const done = (async () => {
+  const entry = { job, done: Promise.resolve(job) } as Omit<UpgradeRecord, 'file'> as UpgradeRecord;
+  entry.file = new JobFile(
+    'upgrade',
+    serverId,
+    () => ({ ...job, counts: { ...job.counts }, results: [...job.results] }),
+    () => jobs.get(serverId) === entry,
+  );
+  jobs.set(serverId, entry);
+  await entry.file.flush();
+  entry.file.startHeartbeat();
+  entry.done = (async () => {
     try {
       await forEachBounded(targets, options.concurrency ?? DEFAULT_UPGRADE_CONCURRENCY, async (username) => {
         let result: UpgradeResult;
@@ -193,6 +209,7 @@ export async function startUpgrade(
         }
         job.results.push(result);
         job.counts[result.status]++;
+        entry.file.changed();
       });
     } finally {
       // Audit writes never reject: a batch CloudWatch refuses is retried record by record and spooled.
@@ -200,15 +217,38 @@ export async function startUpgrade(
       await Promise.all(auditWrites);
       job.state = 'finished';
       job.finishedAt = new Date().toISOString();
+      entry.file.stopHeartbeat();
+      await entry.file.flush();
     }
     return job;
   })();
-  const entry = { job, done };
-  jobs.set(serverId, entry);
-  return entry;
+  return { job: entry.job, done: entry.done };
 }
 
 export function upgradeStatus(serverId: string): UpgradeJob | null {
   const entry = jobs.get(serverId);
   return entry ? { ...entry.job, counts: { ...entry.job.counts }, results: [...entry.job.results] } : null;
+}
+
+/**
+ * The server's last upgrade as this process knows it, else as its job file says (after a restart a
+ * run that was going shows as interrupted with its counts; running it again continues, since users
+ * already upgraded have nothing left to do). `persistError`: the file could not be written.
+ */
+export async function upgradeJob(serverId: string): Promise<{ job: UpgradeJob; elsewhere: boolean; persistError: string | null } | null> {
+  const entry = jobs.get(serverId);
+  if (entry) return { job: upgradeStatus(serverId)!, elsewhere: false, persistError: entry.file.lastError };
+  const stored = await readJobFile<UpgradeJob>('upgrade', serverId);
+  if (!stored || stored.job.serverId !== serverId) return null;
+  return {
+    job: { ...stored.job, state: stored.liveness === 'interrupted' ? 'interrupted' : stored.job.state },
+    elsewhere: stored.liveness === 'running-elsewhere',
+    persistError: null,
+  };
+}
+
+/** Forgets the upgrades this process holds, as a restart would (tests). */
+export function forgetUpgradesInMemory(): void {
+  for (const entry of jobs.values()) entry.file.stopHeartbeat();
+  jobs.clear();
 }

@@ -6,7 +6,8 @@ import { parseSecretName } from '../../secret/contract';
 import { ConsoleError } from '../errors';
 import { secretPrefix } from '../servers';
 import { lastSuccessfulLogins } from '../login-records';
-import { lastLoginsOfServer } from '../user-index-logins';
+import { attentionOf, EXPIRING_WITHIN_MS, type AttentionCategory } from '../user-index-attention';
+import { lastLoginsOfServer, loginHistoryOfServer } from '../user-index-logins';
 import { indexedUser, rememberUsers, userIndex, type IndexedUser } from '../user-index';
 import { sm, TAG_PENDING_DELETION, USERS_PAGE_SIZE } from './shared';
 
@@ -14,11 +15,17 @@ export const USER_STATUSES = ['active', 'disabled', 'expired', 'expiring', 'plai
 export type UserStatus = (typeof USER_STATUSES)[number];
 export const USER_SORTS = ['name', 'changed', 'expiry', 'login'] as const;
 export type UserSort = (typeof USER_SORTS)[number];
-export const EXPIRING_WITHIN_MS = 30 * 24 * 3600_000;
+export { EXPIRING_WITHIN_MS };
 export const PENDING_DELETION_PAGE_SIZE = 50;
 
 /** `lastLoginAt`: the last successful login within LAST_LOGIN_DAYS, null for none, undefined when the logs could not be read. */
-export type UserRow = IndexedUser & { expired: boolean; statuses: UserStatus[]; lastLoginAt: string | null | undefined };
+export type UserRow = IndexedUser & {
+  expired: boolean;
+  statuses: UserStatus[];
+  lastLoginAt: string | null | undefined;
+  /** Why the user is in the security posture's category the list is filtered by. */
+  attentionDetail?: string;
+};
 
 export type PendingDeletionRow = { username: string; deletionDate: string | null };
 
@@ -28,6 +35,11 @@ export type UserListQuery = {
   /** Kept for callers of the prefix search; the same as `search`. */
   prefix?: string;
   status?: UserStatus;
+  /**
+   * Only the users of one security posture category (admins only: the caller checks the role), the
+   * same users the posture page counts (both come from the index through `attentionOf`).
+   */
+  attention?: AttentionCategory;
   sort?: UserSort;
   order?: 'asc' | 'desc';
   /** 1-based page of the indexed list. */
@@ -56,6 +68,8 @@ export type UserList = {
   pendingDeletionNextToken: string | null;
   /** Set when the login records could not be read: the last-login column is empty, not "never". */
   loginsUnavailable: string | null;
+  /** The posture category filtered by, and how many users it holds on the whole server (before search). */
+  attention: { category: AttentionCategory; total: number } | null;
 };
 
 export function statusesOf(user: IndexedUser, now = Date.now(), lastLoginAt?: string | null): { expired: boolean; statuses: UserStatus[] } {
@@ -125,8 +139,10 @@ export async function listUsers(serverId: string, options: UserListQuery = {}): 
     const allLogins = options.status === 'never-logged-in' || sort === 'login' ? await lastLoginsOfServer(serverId).catch(unavailable) : null;
     if (options.status === 'never-logged-in' && !allLogins)
       throw new ConsoleError('The login records could not be read, so users who never logged in cannot be listed now. Try again.');
+    const attention = options.attention ? await attentionMembers(serverId, status.index.users.values(), options.attention) : null;
     const matching = [...status.index.users.values()].filter(
       (user) =>
+        (!attention || attention.details.has(user.username)) &&
         (!needle || user.username.toLowerCase().includes(needle)) &&
         (!options.status || statusesOf(user, now, allLogins ? (allLogins.get(user.username) ?? null) : undefined).statuses.includes(options.status)),
     );
@@ -140,7 +156,7 @@ export async function listUsers(serverId: string, options: UserListQuery = {}): 
       allLogins ? Promise.resolve(allLogins) : pageLastLogins(serverId, shown).catch(unavailable),
     ]);
     return {
-      users: fresh.map((user) => toRow(user, now, pageLogins)),
+      users: fresh.map((user) => ({ ...toRow(user, now, pageLogins), attentionDetail: attention?.details.get(user.username) })),
       indexed: true,
       total: matching.length,
       page,
@@ -151,12 +167,15 @@ export async function listUsers(serverId: string, options: UserListQuery = {}): 
       pendingDeletion,
       pendingDeletionNextToken,
       loginsUnavailable,
+      attention: attention ? { category: options.attention!, total: attention.details.size } : null,
     };
   }
   // User names hold only these characters, so any other search has no match: no AWS call needed.
   const prefix = /^[\w@.-]*$/.test(search) ? search : null;
   const unindexed =
-    options.status || prefix === null ? { users: [], nextToken: null } : await prefixPage(serverId, prefix, pageSize, options.nextToken);
+    options.status || options.attention || prefix === null
+      ? { users: [], nextToken: null }
+      : await prefixPage(serverId, prefix, pageSize, options.nextToken);
   const logins = await pageLastLogins(serverId, unindexed.users).catch(unavailable);
   return {
     users: unindexed.users.map((user) => toRow(user, now, logins)),
@@ -170,7 +189,26 @@ export async function listUsers(serverId: string, options: UserListQuery = {}): 
     pendingDeletion,
     pendingDeletionNextToken,
     loginsUnavailable,
+    attention: null,
   };
+}
+
+/** The users of one posture category with each one's detail, from the index (and the login history for "never logged in"). */
+async function attentionMembers(
+  serverId: string,
+  users: Iterable<IndexedUser>,
+  category: AttentionCategory,
+): Promise<{ details: Map<string, string> }> {
+  let lastLogins: ReadonlyMap<string, string> | null = null;
+  let historySince: string | null = null;
+  if (category === 'never-logged-in') {
+    const history = await loginHistoryOfServer(serverId);
+    if (!history.available) throw new ConsoleError(`Login history unavailable: ${history.reason}. Users who never logged in cannot be listed.`);
+    lastLogins = history.lastLogin;
+    historySince = history.since;
+  }
+  const attention = attentionOf(users, { lastLogins, historySince });
+  return { details: new Map(attention.categories[category].map((e) => [e.username, e.detail])) };
 }
 
 /** The page's last logins: one FilterLogEvents query for the page's names (more only for very long names). */

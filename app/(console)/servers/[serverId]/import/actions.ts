@@ -1,9 +1,10 @@
 'use server';
 
+import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { authedAction } from '@/lib/auth/authed-action';
-import { startImport } from '@/lib/console/bulk/apply';
+import { resetLostPasswords, startImport } from '@/lib/console/bulk/apply';
 import { planImport, type DryRun } from '@/lib/console/bulk/dry-run';
 import { BulkFileError, MAX_FILE_BYTES } from '@/lib/console/bulk/format';
 import { ConsoleError } from '@/lib/console/errors';
@@ -48,4 +49,21 @@ export const applyImportAction = authedAction(
     redirect(`/servers/${input.serverId}/import?job=${input.importId}`);
   },
   { bound: ['serverId'] },
+);
+
+export const resetLostPasswordsAction = authedAction(
+  'admin',
+  z.object({ serverId, importId: z.string().regex(/^[0-9a-f-]{36}$/, 'Say which import') }),
+  async (input, { actor }) => {
+    const { reset, failed } = await resetLostPasswords(input.serverId, input.importId, actor);
+    if (failed.length > 0) {
+      revalidatePath(`/servers/${input.serverId}/import`);
+      return {
+        status: 'error',
+        message: `${reset.length === 1 ? '1 password' : `${reset.length} passwords`} reset (download them above); ${failed.length} not: ${failed.map((f) => `${f.username}: ${f.message}`).join(' ')}`,
+      } as const;
+    }
+    redirect(`/servers/${input.serverId}/import?job=${input.importId}&reset=${reset.length}`);
+  },
+  { bound: ['serverId', 'importId'] },
 );

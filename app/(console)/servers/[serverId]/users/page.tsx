@@ -3,6 +3,7 @@ import { notFound } from 'next/navigation';
 import { LoadError } from '@/components/load-error';
 import { hasRole } from '@/lib/auth/roles';
 import { AUDIT_NOTICES } from '@/lib/console/audit';
+import { ATTENTION_LABELS, isAttentionCategory, type AttentionCategory } from '@/lib/console/user-index-attention';
 import { requirePageRole } from '@/lib/auth/session';
 import { load } from '@/lib/console/load';
 import { serverIdFromSegment } from '@/lib/console/route-params';
@@ -15,6 +16,7 @@ export const metadata = { title: 'Users' };
 type Query = {
   q?: string;
   status?: string;
+  attention?: string;
   sort?: string;
   order?: string;
   p?: string;
@@ -48,12 +50,13 @@ function readTrail(back: string | undefined): string[] {
 }
 
 /** The list's own state in the URL, so every view can be bookmarked, shared and reloaded. */
-type View = { q: string; status?: UserStatus; sort: UserSort; order: 'asc' | 'desc' };
+type View = { q: string; status?: UserStatus; attention?: AttentionCategory; sort: UserSort; order: 'asc' | 'desc' };
 
 function href(view: View, extra: Record<string, string | undefined> = {}): string {
   const params = new URLSearchParams();
   if (view.q) params.set('q', view.q);
   if (view.status) params.set('status', view.status);
+  if (view.attention) params.set('attention', view.attention);
   if (view.sort !== 'name') params.set('sort', view.sort);
   if (view.order !== 'asc') params.set('order', view.order);
   for (const [key, value] of Object.entries(extra)) if (value) params.set(key, value);
@@ -64,15 +67,16 @@ function href(view: View, extra: Record<string, string | undefined> = {}): strin
 const trailParam = (trail: string[]) => (trail.length ? Buffer.from(JSON.stringify(trail)).toString('base64url') : undefined);
 
 export default async function UsersPage({ params, searchParams }: Props) {
-  const actor = await requirePageRole('helpdesk');
+  let actor = await requirePageRole('helpdesk');
   const serverId = serverIdFromSegment((await params).serverId);
   if (!serverId) notFound();
   // A repeated parameter arrives as a list; only a single value is meaningful.
   const query = await searchParams;
   const single = (value: unknown) => (typeof value === 'string' ? value : undefined);
-  const [q = '', statusParam, sortParam, orderParam, pageNumber, page, back, deletedPage, deleted, restored] = [
+  const [q = '', statusParam, attentionParam, sortParam, orderParam, pageNumber, page, back, deletedPage, deleted, restored] = [
     query.q,
     query.status,
+    query.attention,
     query.sort,
     query.order,
     query.p,
@@ -85,12 +89,15 @@ export default async function UsersPage({ params, searchParams }: Props) {
   const view: View = {
     q: q.trim().slice(0, 100),
     status: (USER_STATUSES as readonly string[]).includes(statusParam ?? '') ? (statusParam as UserStatus) : undefined,
+    attention: isAttentionCategory(attentionParam) ? attentionParam : undefined,
     sort: (USER_SORTS as readonly string[]).includes(sortParam ?? '') ? (sortParam as UserSort) : 'name',
     order: orderParam === 'desc' ? 'desc' : 'asc',
   };
   // The tokens of the pages before this one, so Previous works with AWS's forward-only NextToken
   // (only before the user index is built; the indexed list pages by number).
   const trail = readTrail(back);
+  // The security posture's filters are the admins' (as the posture page is): checked here, on the server.
+  if (attentionParam !== undefined) actor = await requirePageRole('admin');
   const server = await load('the server', () => getServer(serverId));
   if (server.ok && !server.data) notFound();
   if (server.ok && !server.data!.manageable) {
@@ -107,6 +114,7 @@ export default async function UsersPage({ params, searchParams }: Props) {
       listUsers(serverId, {
         search: view.q,
         status: view.status,
+        attention: view.attention,
         sort: view.sort,
         order: view.order,
         page: Number.isFinite(requestedPage) && requestedPage > 0 ? requestedPage : 1,
@@ -184,6 +192,7 @@ export default async function UsersPage({ params, searchParams }: Props) {
               <option value="desc">Descending</option>
             </select>
           </div>
+          {view.attention ? <input type="hidden" name="attention" value={view.attention} /> : null}
           <button type="submit">Search</button>
         </form>
         {isAdmin ? (
@@ -205,6 +214,24 @@ export default async function UsersPage({ params, searchParams }: Props) {
           </nav>
         ) : null}
       </div>
+      {attentionParam !== undefined && !view.attention ? (
+        <p className="alert error" role="alert">
+          “{attentionParam.slice(0, 40)}” is not a security posture category; the whole list is shown.{' '}
+          <Link href={`/servers/${serverId}/posture`}>Security posture</Link>
+        </p>
+      ) : null}
+      {view.attention ? (
+        <div className="alert warn" role="region" aria-label="Security posture filter">
+          <p style={{ margin: 0 }}>
+            Showing only <strong>{ATTENTION_LABELS[view.attention].title.toLowerCase()}</strong>
+            {result.ok && result.data.attention ? ` (${result.data.attention.total} users on this server)` : ''}, from the{' '}
+            <Link href={`/servers/${serverId}/posture`}>security posture</Link>. {ATTENTION_LABELS[view.attention].why}
+          </p>
+          <p style={{ margin: 0 }}>
+            <Link href={href({ ...view, attention: undefined })}>Show all users</Link>
+          </p>
+        </div>
+      ) : null}
       {!result.ok ? (
         <LoadError message={result.message} />
       ) : (
@@ -212,8 +239,8 @@ export default async function UsersPage({ params, searchParams }: Props) {
           {result.data.indexed ? (
             <p className="muted" role="status">
               {result.data.total === 1 ? '1 user' : `${result.data.total} users`}
-              {view.q || view.status ? ' match' : ''}. Statuses as of {Math.round((result.data.indexAgeMs ?? 0) / 1000)} s ago; the rows shown are
-              read fresh.
+              {view.q || view.status || view.attention ? ' match' : ''}. Statuses as of {Math.round((result.data.indexAgeMs ?? 0) / 1000)} s ago; the
+              rows shown are read fresh.
             </p>
           ) : (
             <p className="alert warn" role="status">
@@ -228,15 +255,17 @@ export default async function UsersPage({ params, searchParams }: Props) {
           ) : null}
           {result.data.users.length === 0 ? (
             <p>
-              {view.status && !result.data.indexed
-                ? 'Status filters are available once the user index is built.'
+              {(view.status || view.attention) && !result.data.indexed
+                ? 'Status and security posture filters are available once the user index is built.'
                 : view.q
                   ? result.data.indexed
                     ? `No user name contains “${view.q}”${view.status ? ` among ${STATUS_LABELS[view.status].toLowerCase()} users` : ''}.`
                     : `No user name starts with “${view.q}”.`
                   : view.status
                     ? `No ${STATUS_LABELS[view.status].toLowerCase()} users.`
-                    : 'This server has no users yet.'}
+                    : view.attention
+                      ? `No users: ${ATTENTION_LABELS[view.attention].title.toLowerCase()}.`
+                      : 'This server has no users yet.'}
             </p>
           ) : (
             <table aria-label="Users">
@@ -258,6 +287,7 @@ export default async function UsersPage({ params, searchParams }: Props) {
                   <th scope="col" aria-sort={view.sort === 'login' ? (view.order === 'asc' ? 'ascending' : 'descending') : undefined}>
                     {result.data.indexed ? sortLink('login', 'Last login') : 'Last login'}
                   </th>
+                  {view.attention ? <th scope="col">Why listed</th> : null}
                 </tr>
               </thead>
               <tbody>
@@ -303,6 +333,7 @@ export default async function UsersPage({ params, searchParams }: Props) {
                         '—'
                       )}
                     </td>
+                    {view.attention ? <td>{user.attentionDetail ?? '—'}</td> : null}
                   </tr>
                 ))}
               </tbody>
