@@ -1,7 +1,8 @@
-// `npm run build:lambda`: the Lambda as ES modules with every dependency bundled (the SDK included, so
-// the version that runs is the version that was tested), and the zip to upload. index.mjs holds what
-// every login runs; the WebAssembly argon2 fallback sits in a chunk loaded only on runtimes without
-// crypto.argon2, so nodejs24.x never parses it at cold start.
+// `npm run build:lambda`: the Lambda as ES modules with every dependency bundled (the runtime's own
+// SDK is never used, so the version that runs is the version that was tested), and the zip to
+// upload. index.mjs holds what every login runs; the WebAssembly argon2 fallback sits in a chunk
+// loaded only on runtimes without crypto.argon2, so nodejs24.x never parses it at cold start. What a
+// cold start loads is kept small on purpose (no AWS SDK client, no zod): tests/unit/lambda-bundle.test.ts.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -75,7 +76,7 @@ export async function buildLambda(options: { entry?: string; outDir?: string } =
     platform: 'node',
     // The template's runtime, nodejs24.x.
     target: 'node24',
-    // The SDK's ES module build: tree-shaking keeps only the client code the handler reaches.
+    // ES module builds first (the @smithy packages'): tree-shaking keeps only the code the handler reaches.
     mainFields: ['module', 'main'],
     format: 'esm',
     minify: true,

@@ -172,6 +172,13 @@ type Answer = { status: number; headers: IncomingMessage['headers']; body: Buffe
 
 function send(transport: HttpModule, agent: Agent, url: URL, headers: Record<string, string>, body: string, timeoutMs: number, maxBytes: number) {
   return new Promise<Answer>((resolve, reject) => {
+    let settled = false;
+    const settle = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      outcome();
+    };
     const request = transport.request(
       { protocol: url.protocol, hostname: url.hostname, port: url.port || undefined, method: 'POST', path: url.pathname || '/', headers, agent },
       (response) => {
@@ -187,15 +194,16 @@ function send(transport: HttpModule, agent: Agent, url: URL, headers: Record<str
           }
           chunks.push(chunk);
         });
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
-        response.on('error', reject);
+        response.on('end', () => settle(() => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) })));
+        response.on('error', (err) => settle(() => reject(err)));
       },
     );
-    request.setTimeout(timeoutMs, () => {
-      const timeout = new SecretsManagerError('TimeoutError', `No answer within ${timeoutMs} ms`, {});
-      request.destroy(timeout);
-    });
-    request.on('error', reject);
+    // One timer for the whole attempt (a socket timeout would let a trickling answer run on). It is
+    // cleared once the attempt settles, so it can never cut a kept-alive socket another call uses.
+    const timer = setTimeout(() => {
+      if (!settled) request.destroy(new SecretsManagerError('TimeoutError', `No complete answer within ${timeoutMs} ms`, {}));
+    }, timeoutMs);
+    request.on('error', (err) => settle(() => reject(err)));
     request.end(body);
   });
 }
