@@ -136,6 +136,8 @@ export async function listUsers(serverId: string, options: UserListQuery = {}): 
     const needle = search.toLowerCase();
     const sort = options.sort ?? 'name';
     // Every user's last login only when the filter or the sort needs it (cached, see user-index-logins.ts).
+    // "Never logged in" follows the posture page's rule: no log group or an unreadable one is "unavailable", never "nobody".
+    if (options.status === 'never-logged-in') await requireLoginHistory(serverId);
     const allLogins = options.status === 'never-logged-in' || sort === 'login' ? await lastLoginsOfServer(serverId).catch(unavailable) : null;
     if (options.status === 'never-logged-in' && !allLogins)
       throw new ConsoleError('The login records could not be read, so users who never logged in cannot be listed now. Try again.');
@@ -193,6 +195,13 @@ export async function listUsers(serverId: string, options: UserListQuery = {}): 
   };
 }
 
+/** The server's login history, or the reason it cannot tell who never logged in, as a ConsoleError. */
+async function requireLoginHistory(serverId: string): Promise<Extract<Awaited<ReturnType<typeof loginHistoryOfServer>>, { available: true }>> {
+  const history = await loginHistoryOfServer(serverId);
+  if (!history.available) throw new ConsoleError(`Login history unavailable: ${history.reason}. Users who never logged in cannot be listed.`);
+  return history;
+}
+
 /** The users of one posture category with each one's detail, from the index (and the login history for "never logged in"). */
 async function attentionMembers(
   serverId: string,
@@ -202,8 +211,7 @@ async function attentionMembers(
   let lastLogins: ReadonlyMap<string, string> | null = null;
   let historySince: string | null = null;
   if (category === 'never-logged-in') {
-    const history = await loginHistoryOfServer(serverId);
-    if (!history.available) throw new ConsoleError(`Login history unavailable: ${history.reason}. Users who never logged in cannot be listed.`);
+    const history = await requireLoginHistory(serverId);
     lastLogins = history.lastLogin;
     historySince = history.since;
   }
