@@ -1,6 +1,6 @@
 // Bulk import, export, posture and the plaintext upgrade against the local stack (issue 13).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -266,6 +266,48 @@ describe('a console restart during an import', () => {
     if (!check()) throw new Error(`timed out waiting for ${what}`);
   }
 
+  it('refuses to start a file another console process is importing now, and writes nothing', async () => {
+    const text = [
+      header,
+      line({ username: 'elsewhere-0', password: 'none', public_keys: ED25519.line, role: ROLE, uid: '6100', gid: '6100', home: `/${FS}/home/e0` }),
+    ].join('\n');
+    const { dryRun } = await planImport(SERVER, 'elsewhere.csv', text);
+    const startedAt = new Date().toISOString();
+    mkdirSync(jobsDir(), { recursive: true });
+    // What another console's running import keeps fresh in the shared jobs directory.
+    writeFileSync(
+      fileOf(dryRun.importId),
+      JSON.stringify({
+        kind: 'import',
+        key: `${SERVER}-${dryRun.importId}`,
+        owner: { host: 'other-console-host', pid: 1, instance: 'other' },
+        updatedAt: startedAt,
+        job: {
+          importId: dryRun.importId,
+          serverId: SERVER,
+          fileName: 'elsewhere.csv',
+          actor: 'bea',
+          startedAt,
+          finishedAt: null,
+          state: 'running',
+          total: 1,
+          counts: { created: 0, 'already-created': 0, 'skipped-existing': 0, failed: 0 },
+          results: [],
+        },
+      }),
+    );
+    await expect(startImport(SERVER, 'elsewhere.csv', text, dryRun.importId, admin)).rejects.toThrow(
+      /being imported by another console process \(started by bea at .*\)\. .*Nothing was written\./,
+    );
+    await expect(sm.send(new DescribeSecretCommand({ SecretId: `aws/transfer/${SERVER}/elsewhere-0` }))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
+    // Once that run stops refreshing its file, it is interrupted and this console may finish it.
+    rmSync(fileOf(dryRun.importId));
+    const finished = await (await startImport(SERVER, 'elsewhere.csv', text, dryRun.importId, admin)).done;
+    expect(finished.counts.created).toBe(1);
+  });
+
   it('shows the job interrupted with its counts, lists the users whose passwords were lost, and a re-run finishes it without a duplicate', async () => {
     const { dryRun } = await planImport(SERVER, 'restart.csv', csv);
     const tokens = new Set<string>();
@@ -456,6 +498,39 @@ describe('posture and the plaintext upgrade', () => {
     expect((await checkIdentityProvider(SAMPLE)).ours).toBe(false);
     expect((await checkIdentityProvider(SERVER)).ours).toBe(true);
     await expect(startUpgrade(SAMPLE, 'all', admin)).rejects.toThrow(/cannot read hashes/);
+  });
+
+  it('refuses to start while another console process upgrades the same server, and changes nothing', async () => {
+    const file = path.join(jobsDir(), `upgrade-${OTHER}.json`);
+    const startedAt = new Date().toISOString();
+    mkdirSync(jobsDir(), { recursive: true });
+    writeFileSync(
+      file,
+      JSON.stringify({
+        kind: 'upgrade',
+        key: OTHER,
+        owner: { host: 'other-console-host', pid: 1, instance: 'other' },
+        updatedAt: startedAt,
+        job: {
+          serverId: OTHER,
+          actor: 'bea',
+          startedAt,
+          finishedAt: null,
+          state: 'running',
+          total: 3,
+          counts: { upgraded: 1, 'nothing-to-do': 0, failed: 0 },
+          results: [],
+        },
+      }),
+    );
+    try {
+      expect(await upgradeJob(OTHER)).toMatchObject({ elsewhere: true, job: { actor: 'bea', state: 'running' } });
+      await expect(startUpgrade(OTHER, 'all', admin, { override: true })).rejects.toThrow(
+        /Another console process is upgrading this server's passwords \(started by bea at .*\)\. .*Nothing was changed\./,
+      );
+    } finally {
+      rmSync(file);
+    }
   });
 
   it('hashes every plaintext in place; every user still logs in over SFTP with the same password', async () => {

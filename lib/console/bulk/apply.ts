@@ -244,6 +244,12 @@ export async function startImport(
   const onDisk = registry.has(dryRun.importId) ? null : await importJob(serverId, dryRun.importId);
   const running = registry.get(dryRun.importId);
   if (running && running.job.state === 'running') return { job: publicJob(running), done: running.done };
+  // Another console process runs this file now: a second run would be safe (row tokens) but would race it
+  // and split the passwords between two processes, so it is refused until that run ends or stops.
+  if (onDisk?.source === 'elsewhere' && onDisk.job.state === 'running')
+    throw new ConsoleError(
+      `This file is being imported by another console process (started by ${onDisk.job.actor} at ${onDisk.job.startedAt}). Its progress shows on this page; run the file again only if that import stops. Nothing was written.`,
+    );
   const earlier = running ? null : onDisk;
   const carried = running?.passwords.splice(0) ?? [];
   if (running?.passwordsTimer) clearTimeout(running.passwordsTimer);

@@ -132,6 +132,13 @@ export async function startUpgrade(
     throw new ConsoleError(`${check.reason} Nothing was changed. Confirm the override only if the Lambda verifies argon2id hashes.`);
   const running = jobs.get(serverId);
   if (running?.job.state === 'running') return { job: running.job, done: running.done };
+  // Another console process upgrading this server now: refused (each write is compare-and-swap, so a
+  // second run would be safe, but it would report the other run's users as conflicts).
+  const elsewhere = running ? null : await upgradeJob(serverId);
+  if (elsewhere?.elsewhere)
+    throw new ConsoleError(
+      `Another console process is upgrading this server's passwords (started by ${elsewhere.job.actor} at ${elsewhere.job.startedAt}). Its progress shows on this page; start the upgrade again only if it stops. Nothing was changed.`,
+    );
   const targets =
     usernames === 'all'
       ? (await readAllUsers(serverId)).filter((u) => u.secret && plaintextSlots(u.secret).length > 0).map((u) => u.username)
