@@ -197,8 +197,14 @@ export async function runBulkBench(): Promise<void> {
       // Versions beyond the seed's and the upgrade's one: retried writes whose pending version never became current.
       const secrets = stack.store.region('us-east-1').secrets;
       const extraVersions = names.reduce((sum, name) => sum + Math.max(0, (secrets.get(name)?.versions.length ?? 0) - 2), 0);
+      // The replaced (plaintext) version must not stay readable by a stage name such as AWSPREVIOUS.
+      const plaintextLabelled = names.filter((name) =>
+        (secrets.get(name)?.versions ?? []).some(
+          (v) => v.stages.length > 0 && typeof v.secretString === 'string' && v.secretString.includes('"Password"'),
+        ),
+      ).length;
       console.log(
-        `check: ${names.length} of ${ROWS} users, ${hashed} hashed, ${plaintextLeft} with plaintext left; ${extraVersions} extra versions (left unlabelled by retried writes)`,
+        `check: ${names.length} of ${ROWS} users, ${hashed} hashed, ${plaintextLeft} with plaintext left, ${plaintextLabelled} with a labelled version holding plaintext; ${extraVersions} extra versions (left unlabelled by retried writes)`,
       );
     }
   } finally {

@@ -545,7 +545,19 @@ describe('posture and the plaintext upgrade', () => {
       expect(Object.keys(secret).filter((k) => /Password$/.test(k))).toEqual([]);
       expect(secret.PasswordHash).toMatch(/^\$argon2id\$/);
       expect(value).not.toMatch(/Pass-1/);
+      // The replaced version, which holds the plaintext, is no longer one stage name away.
+      await expect(
+        sm.send(new GetSecretValueCommand({ SecretId: `aws/transfer/${SERVER}/${name}`, VersionStage: 'AWSPREVIOUS' })),
+      ).rejects.toMatchObject({
+        name: 'ResourceNotFoundException',
+      });
+      const { VersionIdsToStages } = await sm.send(new DescribeSecretCommand({ SecretId: `aws/transfer/${SERVER}/${name}` }));
+      for (const versionId of Object.keys(VersionIdsToStages ?? {}))
+        expect(
+          (await sm.send(new GetSecretValueCommand({ SecretId: `aws/transfer/${SERVER}/${name}`, VersionId: versionId }))).SecretString,
+        ).not.toMatch(/Pass-1/);
     }
+    expect(job.results.every((r) => r.message === undefined)).toBe(true);
     expect((await sftpLogin(port, 'plain-dora', 'Dora-Pass-1')).code).toBe(0);
     const ed = await sftpLogin(port, 'plain-ed', 'Ed-Sftp-Pass-1');
     expect(ed.code, ed.output).toBe(0);
@@ -600,12 +612,13 @@ describe('the plaintext upgrade under throttling', () => {
       const value = (await sm.send(new GetSecretValueCommand({ SecretId: id }))).SecretString!;
       expect(value).not.toContain(passwordOf(name));
       expect((JSON.parse(value) as Record<string, string>).PasswordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
-      // AWSCURRENT moved once: two labelled versions, the seed's being AWSPREVIOUS.
+      // One labelled version, the hashed one; the seed's (plaintext) version lost its AWSPREVIOUS label.
       const stages = Object.entries((await sm.send(new DescribeSecretCommand({ SecretId: id }))).VersionIdsToStages ?? {}).filter(
         ([, s]) => s.length > 0,
       );
-      expect(stages).toHaveLength(2);
-      expect(stages.find(([, s]) => s.includes('AWSPREVIOUS'))?.[0]).toBe(firstVersion.get(name));
+      expect(stages).toHaveLength(1);
+      expect(stages[0]![1]).toContain('AWSCURRENT');
+      expect(stages[0]![0]).not.toBe(firstVersion.get(name));
       // The private stage stays only on the version that became current (writeIfCurrent's design).
       expect(stages.filter(([, s]) => s.includes('TRANSFERDESK_PENDING')).every(([, s]) => s.includes('AWSCURRENT'))).toBe(true);
       expect(audit.records.filter((r) => r.username === name)).toHaveLength(1);

@@ -3,15 +3,17 @@
 // change made meanwhile is never overwritten. Running it again continues where it stopped.
 // It runs on the bulk jobs' client (bulk/client.ts: standard retries, not the shared clients' adaptive
 // mode), paced: PutSecretValue and UpdateSecretVersionStage share one Secrets Manager quota of 50
-// calls a second per account and region, and each user takes one of each.
+// calls a second per account and region; each user takes one PutSecretValue and two
+// UpdateSecretVersionStage (AWSCURRENT to the hashed version, then AWSPREVIOUS off the plaintext one).
 import 'server-only';
+import { UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
 import { DescribeServerCommand } from '@aws-sdk/client-transfer';
 import type { Actor } from '../../auth/roles';
 import { aws } from '../../aws/clients';
 import { recordAuditBatch } from '../audit';
 import { ConsoleError, StaleVersionError } from '../errors';
 import { patchUser } from '../users/compare-and-swap';
-import { requireManageableServer, type SecretsManagerSender } from '../users/shared';
+import { requireManageableServer, sm, userSecretId, type SecretsManagerSender } from '../users/shared';
 import { hashUserPassword } from '../argon2';
 import { JobFile, readJobFile } from './jobs';
 import { plaintextSlots } from './posture';
@@ -56,7 +58,7 @@ export async function checkIdentityProvider(serverId: string): Promise<IdentityP
   return recogniseFunction(Server?.IdentityProviderDetails?.Function);
 }
 
-/** PutSecretValue + UpdateSecretVersionStage calls a second (their combined quota is 50); two per user. */
+/** PutSecretValue + UpdateSecretVersionStage calls a second (their combined quota is 50); three per user. */
 export const DEFAULT_WRITES_PER_SECOND = 45;
 export const DEFAULT_UPGRADE_CONCURRENCY = 8;
 
@@ -87,9 +89,14 @@ const jobs: Map<string, UpgradeRecord> = ((globalThis as { __transferDeskUpgrade
  * Hashes each plaintext of one user and removes it, in one compare-and-swap write. Throttling and
  * server errors start the user again from a fresh read (the write is conditional, so never twice).
  */
-export async function upgradeUser(serverId: string, username: string, client?: SecretsManagerSender): Promise<{ slots: string[]; retries: number }> {
+export async function upgradeUser(
+  serverId: string,
+  username: string,
+  client?: SecretsManagerSender,
+): Promise<{ slots: string[]; retries: number; plaintextVersionKept: boolean }> {
   let slots: string[] = [];
   let hashes = new Map<string, string>();
+  let replaced = '';
   const { retries } = await withBackoff(() =>
     patchUser(
       serverId,
@@ -102,7 +109,8 @@ export async function upgradeUser(serverId: string, username: string, client?: S
           delete next[plainKey];
         }
       },
-      async (current) => {
+      async (current, versionId) => {
+        replaced = versionId;
         slots = plaintextSlots(current).map((s) => (s === 'main' ? 'Password' : `${s}Password`));
         if (slots.length === 0) throw new NothingToUpgrade();
         hashes = new Map();
@@ -111,7 +119,47 @@ export async function upgradeUser(serverId: string, username: string, client?: S
       { client },
     ),
   );
-  return { slots, retries };
+  const retired = await retirePlaintextVersion(serverId, username, replaced, client ?? sm());
+  return { slots, retries: retries + retired.retries, plaintextVersionKept: !retired.done };
+}
+
+/**
+ * The version the upgrade replaced still holds the plaintext, labelled AWSPREVIOUS: one
+ * GetSecretValue (VersionStage AWSPREVIOUS) would read it. Removing the label leaves that version
+ * with none, which AWS calls deprecated: it is no longer read by stage, and Secrets Manager may delete
+ * it (it keeps at most 100 versions). Secrets Manager has no call that deletes one version at once.
+ */
+async function retirePlaintextVersion(
+  serverId: string,
+  username: string,
+  versionId: string,
+  client: SecretsManagerSender,
+): Promise<{ done: boolean; retries: number }> {
+  try {
+    const { retries } = await withBackoff(() =>
+      client.send(
+        new UpdateSecretVersionStageCommand({
+          SecretId: userSecretId(serverId, username),
+          VersionStage: 'AWSPREVIOUS',
+          RemoveFromVersionId: versionId,
+        }),
+      ),
+    );
+    return { done: true, retries };
+  } catch (err) {
+    // Another write since moved AWSPREVIOUS on to a later version: the plaintext one has no label left.
+    if (err instanceof Error && err.name === 'InvalidParameterException') return { done: true, retries: 0 };
+    console.error(
+      JSON.stringify({
+        level: 'error',
+        event: 'upgrade-previous-version-kept',
+        serverId,
+        username,
+        error: err instanceof Error ? err.name : 'UnknownError',
+      }),
+    );
+    return { done: false, retries: 0 };
+  }
 }
 
 class NothingToUpgrade extends Error {
@@ -184,9 +232,19 @@ export async function startUpgrade(
       await forEachBounded(targets, options.concurrency ?? DEFAULT_UPGRADE_CONCURRENCY, async (username) => {
         let result: UpgradeResult;
         try {
-          const { slots, retries } = await upgradeUser(serverId, username, client);
+          const { slots, retries, plaintextVersionKept } = await upgradeUser(serverId, username, client);
           job.retries += retries;
-          result = { username, status: 'upgraded', slots };
+          result = {
+            username,
+            status: 'upgraded',
+            slots,
+            ...(plaintextVersionKept
+              ? {
+                  message:
+                    'Upgraded, but the previous version, which holds the plaintext, could not be unlabelled: remove its AWSPREVIOUS label in Secrets Manager.',
+                }
+              : {}),
+          };
           auditBuffer.push({
             action: 'user.upgrade-password',
             serverId,

@@ -91,7 +91,7 @@ export async function patchUser(
   serverId: string,
   username: string,
   patch: (secret: Record<string, unknown>) => void,
-  prepare?: (secret: Readonly<Record<string, unknown>>) => Promise<void>,
+  prepare?: (secret: Readonly<Record<string, unknown>>, versionId: string) => Promise<void>,
   options: { client?: SecretsManagerSender } = {},
 ): Promise<string> {
   await requireManageableServer(serverId);
@@ -99,7 +99,7 @@ export async function patchUser(
   for (let attempt = 0; attempt < 3; attempt++) {
     const current = await readCurrent(serverId, username, client);
     const next: Record<string, unknown> = { ...current.secret };
-    await prepare?.(current.secret);
+    await prepare?.(current.secret, current.versionId);
     patch(next);
     try {
       return await writeIfCurrent(serverId, username, JSON.stringify(next), current.versionId, client);
