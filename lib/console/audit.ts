@@ -162,10 +162,35 @@ export async function recordAudit(
  * Several records in one PutLogEvents, so a bulk job writes one record per user without one call per
  * user. A batch CloudWatch refuses falls back to recordAudit for each record: its retries and spool.
  */
-export async function recordAuditBatch(
-  actor: Actor,
-  entries: { action: AuditAction; serverId: string; username: string; details?: AuditRecord['details'] }[],
-): Promise<AuditOutcome[]> {
+/**
+ * Collects a bulk job's per-user records and writes them `size` to a PutLogEvents call as they come
+ * (one call per user would go through the shared adaptive client, which throttling slows). `close`
+ * writes the rest and waits for every batch; batches never reject (recordAuditBatch retries a refused
+ * batch record by record and spools what still fails).
+ */
+export function auditBatcher(actor: Actor, size = 100): { add(entry: AuditBatchEntry): void; close(): Promise<void> } {
+  const writes: Promise<unknown>[] = [];
+  let buffer: AuditBatchEntry[] = [];
+  const flush = () => {
+    if (buffer.length === 0) return;
+    writes.push(recordAuditBatch(actor, buffer));
+    buffer = [];
+  };
+  return {
+    add(entry) {
+      buffer.push(entry);
+      if (buffer.length >= size) flush();
+    },
+    async close() {
+      flush();
+      await Promise.all(writes);
+    },
+  };
+}
+
+export type AuditBatchEntry = { action: AuditAction; serverId: string; username: string; details?: AuditRecord['details'] };
+
+export async function recordAuditBatch(actor: Actor, entries: AuditBatchEntry[]): Promise<AuditOutcome[]> {
   if (entries.length === 0) return [];
   const time = new Date().toISOString();
   const records: AuditRecord[] = entries.map((entry) => ({

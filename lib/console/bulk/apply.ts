@@ -8,7 +8,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { Actor } from '../../auth/roles';
 import { parseSecretName, PROTOCOLS, serializeUserSecret, type UserSecretInput } from '../../secret/contract';
 import { generatePassword } from '../../secret/password';
-import { recordAudit, recordAuditBatch } from '../audit';
+import { auditBatcher, recordAudit } from '../audit';
 import { ConsoleError } from '../errors';
 import { errorName } from '../errors';
 import { getServer, secretPrefix, type ServerSummary } from '../servers';
@@ -286,14 +286,7 @@ export async function startImport(
     retries: 0,
   };
   job.counts.failed = dryRun.summary.invalid;
-  const record = { job, passwords: carried, passwordsTimer: null, done: Promise.resolve(job) } as Omit<JobRecord, 'file'> as JobRecord;
-  record.file = new JobFile(
-    'import',
-    jobKey(job.serverId, job.importId),
-    () => storedJob(record),
-    () => registry.get(job.importId) === record,
-  );
-  registry.set(job.importId, record);
+  const record = register(job, carried);
   // The file exists before the first row is written, so a crash at any point leaves a record of the run.
   await record.file.flush();
   record.file.startHeartbeat();
@@ -324,13 +317,7 @@ async function runImport(
     record.file.changed();
   };
   // One user.create record per user, written 100 to a PutLogEvents call as the rows finish.
-  const auditWrites: Promise<unknown>[] = [];
-  let auditBuffer: Parameters<typeof recordAuditBatch>[1] = [];
-  const flushAudit = () => {
-    if (auditBuffer.length === 0) return;
-    auditWrites.push(recordAuditBatch(actor, auditBuffer));
-    auditBuffer = [];
-  };
+  const audit = auditBatcher(actor);
   try {
     // Rows an earlier run already created are known from AWS itself: no call, no hashing for them.
     const earlier = await usersOfImport(job.serverId, job.importId);
@@ -367,7 +354,7 @@ async function runImport(
           job.passwordsFor.push(row.username);
           job.generatedSlots[row.username] = slots;
         }
-        auditBuffer.push({
+        audit.add({
           action: 'user.create',
           serverId: job.serverId,
           username: row.username,
@@ -377,14 +364,11 @@ async function runImport(
             authMethods: [...(outcome.passwords?.main ? ['password'] : []), ...(row.form.publicKeys.trim() ? ['keys'] : [])],
           },
         });
-        if (auditBuffer.length >= 100) flushAudit();
       }
       finish(row, outcome);
     });
   } finally {
-    // Audit writes never reject: a batch CloudWatch refuses is retried record by record and spooled.
-    flushAudit();
-    await Promise.all(auditWrites);
+    await audit.close();
     job.state = 'finished';
     job.finishedAt = new Date().toISOString();
     await recordAudit(actor, 'users.import', job.serverId, '', {
@@ -512,10 +496,12 @@ export async function takeImportPasswords(serverId: string, importId: string): P
 
 /** Takes a job known from its file into this process (to hold the new passwords of a reset until their download). */
 function adopt(job: ImportJob): JobRecord {
-  const record = { job: structuredClone(job), passwords: [], passwordsTimer: null, done: Promise.resolve(job) } as Omit<
-    JobRecord,
-    'file'
-  > as JobRecord;
+  return register(structuredClone(job), []);
+}
+
+/** Registers a run in this process with its job file (written only while the run stays registered). */
+function register(job: ImportJob, passwords: PasswordLine[]): JobRecord {
+  const record = { job, passwords, passwordsTimer: null, done: Promise.resolve(job) } as Omit<JobRecord, 'file'> as JobRecord;
   record.file = new JobFile(
     'import',
     jobKey(job.serverId, job.importId),

@@ -10,7 +10,7 @@ import { UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager
 import { DescribeServerCommand } from '@aws-sdk/client-transfer';
 import type { Actor } from '../../auth/roles';
 import { aws } from '../../aws/clients';
-import { recordAuditBatch } from '../audit';
+import { auditBatcher } from '../audit';
 import { ConsoleError, StaleVersionError } from '../errors';
 import { patchUser } from '../users/compare-and-swap';
 import { requireManageableServer, sm, userSecretId, type SecretsManagerSender } from '../users/shared';
@@ -208,15 +208,8 @@ export async function startUpgrade(
     job.awsCalls++;
     if (attempt > 1) job.retries++;
   });
-  // One user.upgrade-password record per user, written 100 to a PutLogEvents call as users finish
-  // (one PutLogEvents per user went through the shared adaptive client, which throttling slows).
-  const auditWrites: Promise<unknown>[] = [];
-  let auditBuffer: Parameters<typeof recordAuditBatch>[1] = [];
-  const flushAudit = () => {
-    if (auditBuffer.length === 0) return;
-    auditWrites.push(recordAuditBatch(actor, auditBuffer));
-    auditBuffer = [];
-  };
+  // One user.upgrade-password record per user, written 100 to a PutLogEvents call as users finish.
+  const audit = auditBatcher(actor);
   const entry = { job, done: Promise.resolve(job) } as Omit<UpgradeRecord, 'file'> as UpgradeRecord;
   entry.file = new JobFile(
     'upgrade',
@@ -245,13 +238,12 @@ export async function startUpgrade(
                 }
               : {}),
           };
-          auditBuffer.push({
+          audit.add({
             action: 'user.upgrade-password',
             serverId,
             username,
             details: { slots, override: Boolean(options.override && !check.ours) },
           });
-          if (auditBuffer.length >= 100) flushAudit();
         } catch (err) {
           if (err instanceof NothingToUpgrade) result = { username, status: 'nothing-to-do', slots: [], message: 'No plaintext password left.' };
           else if (err instanceof StaleVersionError)
@@ -277,9 +269,7 @@ export async function startUpgrade(
         entry.file.changed();
       });
     } finally {
-      // Audit writes never reject: a batch CloudWatch refuses is retried record by record and spooled.
-      flushAudit();
-      await Promise.all(auditWrites);
+      await audit.close();
       job.state = 'finished';
       job.finishedAt = new Date().toISOString();
       entry.file.stopHeartbeat();
