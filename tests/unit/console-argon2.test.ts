@@ -1,7 +1,7 @@
 // The console's native argon2id (@node-rs/argon2) and the Lambda's (lib/secret/password.ts: Node 24's
 // crypto.argon2 on nodejs24.x, hash-wasm elsewhere) must read each other's hashes: the console writes
 // what the Lambda verifies at every login, and the console verifies what the Lambda's code wrote.
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -22,21 +22,31 @@ type Node24Answer = { backend: string; verified: boolean[]; hash: string };
 function onNode24(checks: { password: string; hash: string }[], toHash: string): Promise<Node24Answer> {
   const node = lambdaRuntimeNode();
   if (!node) throw new Error('The Node 24 binary is missing: run `npm install` (its postinstall fills tools/lambda-runtime).');
+  // Passwords go in on stdin and the answer (a hash) comes back on a pipe of its own (fd 3): neither
+  // is ever in the child's environment, its output or a log.
   const driver = `
+    import { readFileSync, writeSync } from 'node:fs';
     const { argon2Backend, hashPassword, verifyPassword } = await import(process.env.PASSWORD_MODULE);
-    const checks = JSON.parse(process.env.CHECKS);
+    const { checks, toHash } = JSON.parse(readFileSync(0, 'utf8'));
     const verified = [];
     for (const c of checks) verified.push(await verifyPassword(c.password, c.hash));
-    console.log(JSON.stringify({ backend: argon2Backend, verified, hash: await hashPassword(process.env.TO_HASH) }));
+    writeSync(3, JSON.stringify({ backend: argon2Backend, verified, hash: await hashPassword(toHash) }));
   `;
   return new Promise((resolve, reject) => {
-    execFile(
-      node,
-      ['--no-warnings', '--input-type=module', '-e', driver],
-      { env: { NODE_ENV: 'test', PATH: process.env.PATH, PASSWORD_MODULE, CHECKS: JSON.stringify(checks), TO_HASH: toHash }, timeout: 30_000 },
-      (err, stdout, stderr) =>
-        err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout.trim().split('\n').at(-1)!) as Node24Answer),
+    const child = spawn(node, ['--no-warnings', '--input-type=module', '-e', driver], {
+      env: { NODE_ENV: 'test', PATH: process.env.PATH, PASSWORD_MODULE },
+      stdio: ['pipe', 'ignore', 'pipe', 'pipe'],
+      timeout: 30_000,
+    });
+    let answer = '';
+    let stderr = '';
+    child.stdio[3]!.on('data', (chunk: Buffer) => (answer += chunk.toString('utf8')));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 ? resolve(JSON.parse(answer) as Node24Answer) : reject(new Error(`Node 24 exited with ${code}\n${stderr}`)),
     );
+    child.stdin!.end(JSON.stringify({ checks, toHash }));
   });
 }
 
