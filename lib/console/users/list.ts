@@ -137,10 +137,14 @@ export async function listUsers(serverId: string, options: UserListQuery = {}): 
     const sort = options.sort ?? 'name';
     // Every user's last login only when the filter or the sort needs it (cached, see user-index-logins.ts).
     // "Never logged in" follows the posture page's rule: no log group or an unreadable one is "unavailable", never "nobody".
-    if (options.status === 'never-logged-in') await requireLoginHistory(serverId);
-    const allLogins = options.status === 'never-logged-in' || sort === 'login' ? await lastLoginsOfServer(serverId).catch(unavailable) : null;
-    if (options.status === 'never-logged-in' && !allLogins)
-      throw new ConsoleError('The login records could not be read, so users who never logged in cannot be listed now. Try again.');
+    // For "never logged in", the history itself (its map and whether it can tell): a missing or
+    // unreadable log group is "unavailable", never "nobody", as on the posture page.
+    const allLogins =
+      options.status === 'never-logged-in'
+        ? (await requireLoginHistory(serverId)).lastLogin
+        : sort === 'login'
+          ? await lastLoginsOfServer(serverId).catch(unavailable)
+          : null;
     const attention = options.attention ? await attentionMembers(serverId, status.index.users.values(), options.attention) : null;
     const matching = [...status.index.users.values()].filter(
       (user) =>
