@@ -7,9 +7,7 @@ import {
   PutSecretValueCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import type { InitializeMiddleware, MetadataBearer, MiddlewareStack } from '@smithy/types';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { configureAwsClients } from '@/lib/aws/clients';
 import type { Actor } from '@/lib/auth/roles';
 import { ConsoleError } from '@/lib/console/errors';
 import { forgetServerDescriptions } from '@/lib/console/servers';
@@ -29,7 +27,7 @@ import {
   uidUsage,
 } from '@/lib/console/users';
 import { secretName, serializeUserSecret } from '@/lib/secret/contract';
-import { startTestStack, type TestStack } from './local-stack-fixture';
+import { pointConsoleAt, startTestStack, type TestStack } from './local-stack-fixture';
 
 const SERVER = 's-1a2b3c4d5e6f70819';
 const admin: Actor = { username: 'ann', name: 'Ann', role: 'admin' };
@@ -73,18 +71,7 @@ const secret = (uid: number, extra: Record<string, unknown> = {}) =>
 
 beforeAll(async () => {
   stack = await startTestStack({ seed: true });
-  const clients = configureAwsClients({
-    endpoint: stack.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 't', secretAccessKey: 't' },
-    maxAttempts: 2,
-  });
-  const counter: InitializeMiddleware<object, MetadataBearer> = (next, context) => async (args) => {
-    calls.push(String(context.commandName));
-    return next(args);
-  };
-  for (const client of Object.values(clients))
-    (client.middlewareStack as MiddlewareStack<object, MetadataBearer>).add(counter, { step: 'initialize' });
+  pointConsoleAt(stack, { maxAttempts: 2, onCall: (command) => calls.push(command) });
   sm = new SecretsManagerClient(stack.clientConfig);
   // Users made outside the console (no tags), as the adoption path does.
   for (let i = 0; i < USERS; i += 20) {

@@ -1,8 +1,6 @@
 // The console's data layer against the local stack: what an admin and the help desk do to users.
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { InitializeMiddleware, MetadataBearer, MiddlewareStack } from '@smithy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureAwsClients } from '@/lib/aws/clients';
 import type { Actor } from '@/lib/auth/roles';
 import { listAudit, recordAudit } from '@/lib/console/audit';
 import { ConsoleError, StaleVersionError } from '@/lib/console/errors';
@@ -22,7 +20,7 @@ import {
 } from '@/lib/console/users';
 import { builtUserIndex } from '@/lib/console/user-index';
 import { ED25519 } from '../fixtures/keys';
-import { startTestStack, type TestStack } from './local-stack-fixture';
+import { pointConsoleAt, startTestStack, type TestStack } from './local-stack-fixture';
 
 const SERVER = 's-1a2b3c4d5e6f70819';
 const MANAGED = 's-0fedcba9876543210';
@@ -57,18 +55,7 @@ let calls: string[] = [];
 
 beforeAll(async () => {
   stack = await startTestStack({ seed: true });
-  const clients = configureAwsClients({
-    endpoint: stack.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 't', secretAccessKey: 't' },
-    maxAttempts: 2,
-  });
-  const counter: InitializeMiddleware<object, MetadataBearer> = (next, context) => async (args) => {
-    calls.push(String(context.commandName));
-    return next(args);
-  };
-  for (const client of Object.values(clients))
-    (client.middlewareStack as MiddlewareStack<object, MetadataBearer>).add(counter, { step: 'initialize' });
+  pointConsoleAt(stack, { maxAttempts: 2, onCall: (command) => calls.push(command) });
   sm = new SecretsManagerClient(stack.clientConfig);
 });
 afterAll(() => stack.dispose());

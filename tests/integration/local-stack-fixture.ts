@@ -2,6 +2,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { InitializeMiddleware, MetadataBearer, MiddlewareStack } from '@smithy/types';
+import { configureAwsClients } from '@/lib/aws/clients';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '@/local/server';
 
 export type TestStack = LocalStack & {
@@ -20,4 +22,22 @@ export async function startTestStack(options: Partial<LocalStackOptions> = {}): 
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Points the console's AWS clients at the test stack, with `maxAttempts` per call, and tells `onCall`
+ * the name of every command they send (once per call, before its retries).
+ */
+export function pointConsoleAt(
+  stack: TestStack,
+  options: { maxAttempts: number; onCall: (command: string) => void },
+): ReturnType<typeof configureAwsClients> {
+  const clients = configureAwsClients({ ...stack.clientConfig, maxAttempts: options.maxAttempts });
+  const counter: InitializeMiddleware<object, MetadataBearer> = (next, context) => async (args) => {
+    options.onCall(String(context.commandName));
+    return next(args);
+  };
+  for (const client of Object.values(clients))
+    (client.middlewareStack as MiddlewareStack<object, MetadataBearer>).add(counter, { step: 'initialize' });
+  return clients;
 }

@@ -4,10 +4,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { InitializeMiddleware, MetadataBearer, MiddlewareStack } from '@smithy/types';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ED25519 } from '../fixtures/keys';
-import { startTestStack, type TestStack } from './local-stack-fixture';
+import { pointConsoleAt, startTestStack, type TestStack } from './local-stack-fixture';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'preview-route-'));
 process.env.CONSOLE_USERS_FILE = path.join(dir, 'console-users.json');
@@ -32,7 +31,6 @@ vi.mock('next/headers', () => ({
 const { encode } = await import('next-auth/jwt');
 const { authOptions } = await import('@/lib/auth/options');
 const { addLocalUser } = await import('@/lib/auth/local-users');
-const { configureAwsClients } = await import('@/lib/aws/clients');
 const { builtUserIndex, noteUserChanged } = await import('@/lib/console/user-index');
 const { previewUser } = await import('@/lib/console/users');
 const { forgetServerDescriptions, getServer } = await import('@/lib/console/servers');
@@ -61,19 +59,13 @@ async function signIn(username: string, role: 'admin' | 'helpdesk'): Promise<str
 
 beforeAll(async () => {
   stack = await startTestStack({ seed: true });
-  const clients = configureAwsClients({
-    endpoint: stack.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 't', secretAccessKey: 't' },
+  pointConsoleAt(stack, {
     maxAttempts: 1,
+    onCall: (command) => {
+      calls.push(command);
+      onCall?.(command);
+    },
   });
-  const counter: InitializeMiddleware<object, MetadataBearer> = (next, context) => async (args) => {
-    calls.push(String(context.commandName));
-    onCall?.(String(context.commandName));
-    return next(args);
-  };
-  for (const client of Object.values(clients))
-    (client.middlewareStack as MiddlewareStack<object, MetadataBearer>).add(counter, { step: 'initialize' });
   cookies.admin = await signIn('ann', 'admin');
   cookies.helpdesk = await signIn('hal', 'helpdesk');
   await builtUserIndex(SERVER);
